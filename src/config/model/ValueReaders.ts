@@ -1,0 +1,200 @@
+import type { Statement, Word } from '../ConfigAst.js';
+import type { IpAddress, ScriptCommand, ScriptUser } from './Common.js';
+import type { DiagnosticSink } from './ModelDiagnostics.js';
+import { parseIpAddress } from './IpAddressText.js';
+
+/**
+ * Readers for keyword arguments. Each reports its own diagnostic (always with the offending
+ * word's position) and returns `null` when the value cannot be used.
+ */
+
+/** The word's text with a trailing `;` removed (warned: keepalived would read `100;` as invalid). */
+export function wordText(word: Word, keyword: string, sink: DiagnosticSink): string {
+  const t = word.text;
+  if (!word.quoted && t.length > 1 && t.endsWith(';')) {
+    sink.warning(
+      'stray-semicolon',
+      { pos: { ...word.pos, col: word.pos.col + t.length - 1 } },
+      keyword,
+      `stray ';' after '${t.slice(0, -1)}' (keepalived does not use ';' as a separator)`,
+      'remove the semicolon',
+    );
+    return t.slice(0, -1);
+  }
+  return t;
+}
+
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+  /** What keepalived does with an out-of-range value, for the message, e.g. "uses 100 instead". */
+  readonly keepalivedDoes?: string;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+function rangeText(r: NumberRange): string {
+  return r.max === Infinity ? `at least ${r.min}` : `${r.min}..${r.max}`;
+}
+
+function checkRange(value: number, word: Word, keyword: string, range: NumberRange, sink: DiagnosticSink): number | null {
+  if (value < range.min || value > range.max) {
+    sink.error(
+      'out-of-range',
+      word,
+      keyword,
+      `${keyword} ${word.text} is out of range ${rangeText(range)}${range.keepalivedDoes ? ` (keepalived ${range.keepalivedDoes})` : ''}`,
+      `use a value in ${rangeText(range)}`,
+    );
+    return null;
+  }
+  return value;
+}
+
+/** A whole number (keepalived's read_unsigned/read_int: decimal digits only). */
+export function readInteger(stmt: Statement, index: number, range: NumberRange, sink: DiagnosticSink): number | null {
+  const word = stmt.args[index];
+  if (!word) return null;
+  const kw = stmt.keyword.text;
+  const text = wordText(word, kw, sink);
+  if (!INTEGER.test(text)) {
+    sink.error('invalid-value', word, kw, `${kw} needs a whole number, got '${text}'`, `use a whole number in ${rangeText(range)}`);
+    return null;
+  }
+  return checkRange(Number(text), word, kw, range, sink);
+}
+
+/** A time in seconds with up to microsecond resolution (keepalived's read_timer / read_decimal). */
+export function readSeconds(
+  stmt: Statement,
+  index: number,
+  range: NumberRange & { readonly integer?: boolean },
+  sink: DiagnosticSink,
+): number | null {
+  const word = stmt.args[index];
+  if (!word) return null;
+  const kw = stmt.keyword.text;
+  const text = wordText(word, kw, sink);
+  const pattern = range.integer ? INTEGER : DECIMAL;
+  if (!pattern.test(text)) {
+    sink.error(
+      'invalid-value',
+      word,
+      kw,
+      `${kw} needs ${range.integer ? 'a whole number of seconds' : 'a time in seconds'}, got '${text}'`,
+      range.integer ? `keepalived reads only whole seconds here; use a value in ${rangeText(range)}` : `for example '${kw} 1.5'`,
+    );
+    return null;
+  }
+  const value = Math.round(Number(text) * 1e6) / 1e6;
+  return checkRange(value, word, kw, range, sink);
+}
+
+/** One of a fixed set of words (case-sensitive unless `caseInsensitive`). */
+export function readChoice<T extends string>(
+  stmt: Statement,
+  index: number,
+  choices: readonly T[],
+  sink: DiagnosticSink,
+  options: { readonly caseInsensitive?: boolean; readonly keepalivedDoes?: string } = {},
+): T | null {
+  const word = stmt.args[index];
+  if (!word) return null;
+  const kw = stmt.keyword.text;
+  const text = wordText(word, kw, sink);
+  const found = choices.find((c) => (options.caseInsensitive ? c.toLowerCase() === text.toLowerCase() : c === text));
+  if (found === undefined) {
+    sink.error(
+      'invalid-value',
+      word,
+      kw,
+      `${kw} '${text}' is not one of ${choices.join(', ')}${options.keepalivedDoes ? ` (keepalived ${options.keepalivedDoes})` : ''}`,
+      `use one of: ${choices.join(', ')}`,
+    );
+    return null;
+  }
+  return found;
+}
+
+/** keepalived's check_true_false(): an optional on/off argument, absent meaning on. */
+export function readOptionalBoolean(stmt: Statement, index: number, sink: DiagnosticSink): boolean | null {
+  const word = stmt.args[index];
+  if (!word) return true;
+  const kw = stmt.keyword.text;
+  const text = wordText(word, kw, sink).toLowerCase();
+  if (text === 'true' || text === 'on' || text === 'yes') return true;
+  if (text === 'false' || text === 'off' || text === 'no') return false;
+  sink.error('invalid-value', word, kw, `${kw} takes true/false (or on/off, yes/no), got '${word.text}'`, `write '${kw}' alone to turn it on`);
+  return null;
+}
+
+export function readAddress(stmt: Statement, index: number, sink: DiagnosticSink): IpAddress | null {
+  const word = stmt.args[index];
+  if (!word) return null;
+  return addressFromWord(word, stmt.keyword.text, sink);
+}
+
+export function addressFromWord(word: Word, keyword: string, sink: DiagnosticSink): IpAddress | null {
+  const text = wordText(word, keyword, sink);
+  const addr = parseIpAddress(text);
+  if (!addr) {
+    sink.error('invalid-address', word, keyword, `'${text}' is not an IPv4 or IPv6 address`, 'write a literal address such as 192.0.2.1 or 2001:db8::1');
+  }
+  return addr;
+}
+
+/** A TCP/UDP port, 0..65535 (0 only where keepalived means "any port"). */
+export function readPort(stmt: Statement, index: number, sink: DiagnosticSink, min = 0): number | null {
+  return readInteger(stmt, index, { min, max: 65535 }, sink);
+}
+
+/** Splits a command line the way keepalived does: on blanks, with '…' and "…" grouping. */
+export function splitCommandLine(line: string): string[] {
+  const argv: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let inWord = false;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === ' ' || ch === '\t') {
+      if (inWord) argv.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) argv.push(cur);
+  return argv;
+}
+
+/** The rest of the line from `from` as a command keepalived would run. */
+export function readCommand(stmt: Statement, from: number): ScriptCommand | null {
+  const words = stmt.args.slice(from);
+  const first = words[0];
+  if (!first) return null;
+  const command = words.map((w) => w.text).join(' ');
+  return { command, argv: splitCommandLine(command), pos: first.pos };
+}
+
+/** `user USERNAME [GROUPNAME]`. */
+export function readScriptUser(stmt: Statement, sink: DiagnosticSink): ScriptUser | null {
+  const user = stmt.args[0];
+  if (!user) return null;
+  const group = stmt.args[1];
+  const kw = stmt.keyword.text;
+  return { user: wordText(user, kw, sink), group: group ? wordText(group, kw, sink) : null, pos: user.pos };
+}
+
+/** Joined words for a free-text value (router_id, virtualhost, notification_email_from). */
+export function readText(stmt: Statement, index: number, sink: DiagnosticSink): string | null {
+  const word = stmt.args[index];
+  return word ? wordText(word, stmt.keyword.text, sink) : null;
+}

@@ -1,0 +1,22 @@
+import type { GlobalDefs } from './GlobalDefs.js';
+import type { PassThroughKeyword } from './Common.js';
+import type { VirtualServer } from './VirtualServer.js';
+import type { VirtualServerGroup } from './VirtualServerGroup.js';
+import type { VrrpInstance } from './VrrpInstance.js';
+import type { VrrpScript } from './VrrpScript.js';
+import type { VrrpSyncGroup } from './VrrpSyncGroup.js';
+
+/**
+ * Everything a keepalived.conf says, typed, with keepalived 2.2.7's defaults filled in.
+ * Plain readonly data (JSON-serialisable): every object carries the `pos` of its keyword.
+ */
+export interface VigilConfig {
+  readonly global: GlobalDefs;
+  readonly vrrpScripts: readonly VrrpScript[];
+  readonly vrrpSyncGroups: readonly VrrpSyncGroup[];
+  readonly vrrpInstances: readonly VrrpInstance[];
+  readonly virtualServerGroups: readonly VirtualServerGroup[];
+  readonly virtualServers: readonly VirtualServer[];
+  /** Top-level blocks keepalived knows and Vigil does not act on (static_routes, track_file ...). */
+  readonly passThrough: readonly PassThroughKeyword[];
+}
