@@ -1,0 +1,46 @@
+/**
+ * Bounds that keep parsing of hostile or broken input finite in time and memory. keepalived
+ * itself has few of these (it splits lines at 1023 bytes and can loop forever on `$A=$A`);
+ * Vigil reports a positioned diagnostic instead when one is hit.
+ */
+export interface ParseLimits {
+  /** Largest single config file read, in bytes. */
+  readonly maxFileBytes: number;
+  /** Largest total of all files read (main file plus includes), in bytes. */
+  readonly maxTotalBytes: number;
+  /** Longer physical lines are truncated (error `line-too-long`). */
+  readonly maxLineChars: number;
+  /** Deepest `include` nesting. */
+  readonly maxIncludeDepth: number;
+  /** Most files one `include` pattern may expand to (after brace expansion and globbing). */
+  readonly maxIncludeMatches: number;
+  /** Deepest `{` nesting kept in the AST; deeper blocks are skipped. */
+  readonly maxBlockDepth: number;
+  /** Most macro substitutions while expanding one line. */
+  readonly maxSubstitutionsPerLine: number;
+  /** Longest line a macro expansion may produce. */
+  readonly maxExpandedLineChars: number;
+  /** Deepest nesting of multi-line macro expansions and ~SEQ/~LST generators. */
+  readonly maxExpansionDepth: number;
+  /** Most lines produced by generators and multi-line macros in one parse. */
+  readonly maxExpandedLines: number;
+  /** Most diagnostics kept; the rest are counted in one `diagnostics-truncated` note. */
+  readonly maxDiagnostics: number;
+}
+
+/** keepalived's MAXBUF (lib/parser.h) is 1024: fgets() reads at most 1023 bytes of a line. */
+export const KEEPALIVED_MAX_LINE_BYTES = 1023;
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxFileBytes: 32 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxLineChars: 64 * 1024,
+  maxIncludeDepth: 32,
+  maxIncludeMatches: 4096,
+  maxBlockDepth: 64,
+  maxSubstitutionsPerLine: 4096,
+  maxExpandedLineChars: 64 * 1024,
+  maxExpansionDepth: 64,
+  maxExpandedLines: 2_000_000,
+  maxDiagnostics: 1000,
+};
