@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
  * suites using them skip when it is absent). Field names are the capture tool's.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const GOLDEN_VECTORS_PATH = path.resolve(repoRoot, '../shared/fixtures/vrrp-vectors/golden-vectors.json');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const GOLDEN_VECTORS_PATH = resolve(repoRoot, '../shared/fixtures/vrrp-vectors/golden-vectors.json');
 export const GOLDEN_VECTORS_PRESENT = existsSync(GOLDEN_VECTORS_PATH);
 
 export interface GoldenVrrpFields {
