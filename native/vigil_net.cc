@@ -1,0 +1,25 @@
+// Vigil's packet I/O addon (Node-API, C interface only). It covers what the
+// `raw-socket` package cannot: AF_PACKET frames and IPv6 receive metadata.
+// See README.md beside this file.
+#include <node_api.h>
+
+#include "ipv6_raw_socket.h"
+#include "network_namespace.h"
+#include "packet_socket.h"
+
+namespace {
+
+napi_value Init(napi_env env, napi_value exports) {
+  if (!vigil::DefinePacketSocket(env, exports) || !vigil::DefineIpv6RawSocket(env, exports) ||
+      !vigil::DefineNetworkNamespaceFunctions(env, exports)) {
+    napi_throw_error(env, "ERR_NAPI", "vigil_net: failed to define exports");
+    return nullptr;
+  }
+  napi_value version;
+  if (napi_create_uint32(env, 1, &version) == napi_ok) napi_set_named_property(env, exports, "abiVersion", version);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
