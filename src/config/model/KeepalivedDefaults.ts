@@ -72,8 +72,11 @@ export const VS_HYSTERESIS = 0;
 export const VS_PERSISTENCE_TIMEOUT_SECONDS = 360;
 /** check_parser.c: real server weight defaults to 1; dump "WEIGHT = 1". */
 export const RS_WEIGHT = 1;
-/** ip_vs.h: weights are s32 in the kernel; keepalived limits them to IPVS_WEIGHT_LIMIT = 65535. */
-export const IPVS_WEIGHT_LIMIT = 65535;
+/**
+ * Real server weight limit: the kernel keeps weights in an `int` (ip_vs.h), and keepalived 2.2.7
+ * checks against INT_MAX ("Real server weight %s is outside range 0-2147483647", verified).
+ */
+export const IPVS_WEIGHT_LIMIT = 2147483647;
 
 // ---- checkers (keepalived/check/check_api.c, check_tcp.c, check_http.c, check_misc.c) ----
 /** check_api.c: connect_timeout 5 s; dump "Timeout = 5.000000". */

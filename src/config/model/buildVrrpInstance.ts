@@ -325,6 +325,7 @@ function newDraft(): InstanceDraft {
 export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: DiagnosticSink): VrrpInstance | null {
   const nameWord = stmt.args[0];
   const name = nameWord ? wordText(nameWord, 'vrrp_instance', sink) : '';
+  const where = `vrrp_instance ${name}`;
   const d = newDraft();
   walkBlock(stmt.block?.statements ?? [], RULES, d, sink, {
     blockName: 'vrrp_instance',
@@ -332,10 +333,32 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
     onPassThrough: (p) => d.passThrough.push({ keyword: p.keyword.text, args: p.args.map((a) => a.text), pos: p.keyword.pos }),
   });
   if (!nameWord) return null;
-  const where = `vrrp_instance ${name}`;
 
   // Family: from the VIPs, else from the unicast/mcast source address (keepalived vrrp_parser.c).
   const family = d.vips[0]?.family ?? d.unicastSrcIp?.family ?? d.unicastPeers[0]?.family ?? 'inet';
+  // One VRRP advert carries addresses of one family (RFC 5798 §5.2.9); keepalived drops the others.
+  const firstVip = d.vips[0];
+  const vips = d.vips.filter((v) => {
+    if (!firstVip || v.family === firstVip.family) return true;
+    sink.error(
+      'mixed-family',
+      { pos: v.pos, length: v.address.length },
+      'virtual_ipaddress',
+      `${where}: ${v.address} is ${v.family === 'inet' ? 'IPv4' : 'IPv6'} but the first VIP ${firstVip.address} is ${firstVip.family === 'inet' ? 'IPv4' : 'IPv6'} (keepalived ignores it)`,
+      'put addresses of the other family in virtual_ipaddress_excluded or in a second vrrp_instance',
+    );
+    return false;
+  });
+  for (const [label, addr] of [['unicast_src_ip', d.unicastSrcIp], ['mcast_src_ip', d.mcastSrcIp]] as const) {
+    if (addr && firstVip && addr.family !== family) {
+      sink.error('mixed-family', stmt.keyword, label, `${where}: ${label} ${addr.address} is not of the VIPs' family (keepalived skips it)`, 'use a source address of the same family');
+    }
+  }
+  for (const p of d.unicastPeers) {
+    if (p.family !== family) {
+      sink.error('mixed-family', { pos: p.pos, length: p.address.length }, 'unicast_peer', `${where}: unicast peer ${p.address} is not of the instance's family (keepalived skips it)`, 'use peers of the same family');
+    }
+  }
   // keepalived: "cannot use IPv6 with VRRP version 2; setting version 3" — IPv6 VRRP exists only in RFC 5798.
   let version: 2 | 3 = d.version ?? global.vrrpVersion;
   if (family === 'inet6' && version === 2) {
@@ -372,7 +395,7 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
     sink.error('missing-required', stmt.keyword, 'interface', `${where} has no interface`, 'add: interface <name> (or unicast_src_ip and unicast_peer)');
     ok = false;
   }
-  if (d.vips.length === 0) {
+  if (vips.length === 0) {
     sink.warning('missing-required', stmt.keyword, 'virtual_ipaddress', `${where} has no virtual_ipaddress; it will only take part in elections`, 'add: virtual_ipaddress { <address> }');
   }
 
@@ -419,7 +442,7 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
     preempt: d.nopreempt === null,
     preemptDelaySeconds: d.preemptDelay ?? 0,
     authentication,
-    virtualIpAddresses: d.vips,
+    virtualIpAddresses: vips,
     virtualIpAddressesExcluded: d.evips,
     virtualRoutes: d.routes,
     virtualRules: d.rules,

@@ -1,0 +1,120 @@
+import type { Diagnostic } from '../Diagnostic.js';
+import type { Statement } from '../ConfigAst.js';
+import type { PassThroughKeyword } from './Common.js';
+import { buildGlobalDefs } from './buildGlobalDefs.js';
+import { buildVirtualServer } from './buildVirtualServer.js';
+import { buildVirtualServerGroup } from './buildVirtualServerGroup.js';
+import { buildVrrpInstance } from './buildVrrpInstance.js';
+import { buildVrrpScript } from './buildVrrpScript.js';
+import { buildVrrpSyncGroup } from './buildVrrpSyncGroup.js';
+import { DiagnosticSink } from './ModelDiagnostics.js';
+import { walkBlock, type KeywordRules } from './KeywordRules.js';
+import type { VigilConfig } from './VigilConfig.js';
+
+/** Top-level statements sorted by kind, in file order. */
+interface TopLevel {
+  global: Statement[];
+  scripts: Statement[];
+  syncGroups: Statement[];
+  instances: Statement[];
+  vsGroups: Statement[];
+  virtualServers: Statement[];
+  passThrough: PassThroughKeyword[];
+}
+
+const named = (key: 'scripts' | 'syncGroups' | 'instances' | 'vsGroups') => ({
+  minArgs: 1,
+  block: 'required' as const,
+  repeatable: true,
+  usage: 'NAME { ... }',
+  apply: (s: Statement, t: TopLevel) => t[key].push(s),
+});
+
+const TOP_RULES: KeywordRules<TopLevel> = {
+  global_defs: { block: 'required', repeatable: true, apply: (s, t) => t.global.push(s) },
+  vrrp_script: { ...named('scripts'), usage: 'vrrp_script NAME { script "..." }' },
+  vrrp_sync_group: { ...named('syncGroups'), usage: 'vrrp_sync_group NAME { group { ... } }' },
+  vrrp_instance: { ...named('instances'), usage: 'vrrp_instance NAME { ... }' },
+  virtual_server_group: { ...named('vsGroups'), usage: 'virtual_server_group NAME { ... }' },
+  virtual_server: { maxArgs: 3, block: 'required', repeatable: true, apply: (s, t) => t.virtualServers.push(s) },
+};
+
+/** Top-level keywords keepalived 2.2.7 knows that Vigil accepts without acting on them. */
+const TOP_PASS_THROUGH: ReadonlySet<string> = new Set([
+  'static_ipaddress', 'static_routes', 'static_rules', 'track_group', 'garp_group', 'linkbeat_interfaces',
+  'vrrp_track_process', 'vrrp_track_file', 'track_file', 'interface_up_down_delays', 'SSL', 'bfd_instance',
+  'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time',
+  'linkbeat_use_polling',
+]);
+
+/** Every name declared, including objects dropped for errors (so references to them do not cascade). */
+export interface DeclaredNames {
+  readonly vrrpScripts: ReadonlySet<string>;
+  readonly vrrpInstances: ReadonlySet<string>;
+  readonly virtualServerGroups: ReadonlySet<string>;
+}
+
+export interface BuiltModel {
+  readonly config: VigilConfig;
+  readonly diagnostics: Diagnostic[];
+  readonly declared: DeclaredNames;
+}
+
+/** Names must be unique per kind: keepalived keeps the first ("already defined") and drops the rest. */
+function uniqueByName<T extends { readonly name: string; readonly pos: Statement['keyword']['pos'] }>(
+  items: readonly (T | null)[],
+  kind: string,
+  sink: DiagnosticSink,
+): T[] {
+  const byName = new Map<string, T>();
+  const out: T[] = [];
+  for (const item of items) {
+    if (!item) continue;
+    const first = byName.get(item.name);
+    if (first) {
+      sink.error(
+        'duplicate-name',
+        { pos: item.pos, length: kind.length },
+        kind,
+        `${kind} ${item.name} is already defined (keepalived ignores this one)`,
+        `the first is at ${first.pos.file}:${first.pos.line}; rename one of them`,
+      );
+      continue;
+    }
+    byName.set(item.name, item);
+    out.push(item);
+  }
+  return out;
+}
+
+/**
+ * Builds the typed model from the parsed statements. Reports syntax-level problems of each block
+ * (unknown keywords, bad values, missing settings); cross-references are checked by
+ * validateConfigModel.
+ */
+export function buildConfigModel(statements: readonly Statement[]): BuiltModel {
+  const sink = new DiagnosticSink();
+  const top: TopLevel = { global: [], scripts: [], syncGroups: [], instances: [], vsGroups: [], virtualServers: [], passThrough: [] };
+  walkBlock(statements, TOP_RULES, top, sink, {
+    blockName: 'the top level of the configuration',
+    passThrough: TOP_PASS_THROUGH,
+    onPassThrough: (p) => top.passThrough.push({ keyword: p.keyword.text, args: p.args.map((a) => a.text), pos: p.keyword.pos }),
+  });
+  const global = buildGlobalDefs(top.global, sink);
+  const config: VigilConfig = {
+    global,
+    vrrpScripts: uniqueByName(top.scripts.map((s) => buildVrrpScript(s, sink)), 'vrrp_script', sink),
+    vrrpSyncGroups: uniqueByName(top.syncGroups.map((s) => buildVrrpSyncGroup(s, sink)), 'vrrp_sync_group', sink),
+    vrrpInstances: uniqueByName(top.instances.map((s) => buildVrrpInstance(s, global, sink)), 'vrrp_instance', sink),
+    virtualServerGroups: uniqueByName(top.vsGroups.map((s) => buildVirtualServerGroup(s, sink)), 'virtual_server_group', sink),
+    virtualServers: top.virtualServers.map((s) => buildVirtualServer(s, sink)).filter((v) => v !== null),
+    passThrough: top.passThrough,
+  };
+  const namesOf = (list: readonly Statement[]) => new Set(list.map((s) => s.args[0]?.text).filter((n) => n !== undefined));
+  const declared: DeclaredNames = {
+    vrrpScripts: namesOf(top.scripts),
+    vrrpInstances: namesOf(top.instances),
+    virtualServerGroups: namesOf(top.vsGroups),
+  };
+  return { config, diagnostics: sink.diagnostics, declared };
+}

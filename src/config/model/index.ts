@@ -1,0 +1,14 @@
+export type { AddressFamily, IpAddress, NameRef, WeightedRef, ScriptCommand, ScriptUser, PassThroughKeyword, RawLine } from './Common.js';
+export type { GlobalDefs, LvsSyncDaemon, LvsTimeouts, SmtpServer, LvsFlushOnStop } from './GlobalDefs.js';
+export type { VrrpScript } from './VrrpScript.js';
+export type { VrrpSyncGroup } from './VrrpSyncGroup.js';
+export type { VrrpInstance, VrrpState, VirtualIpAddress, UnicastPeer, VrrpAuthentication, UseVmac } from './VrrpInstance.js';
+export type { VirtualServerGroup, VsgEntry, VsgAddressEntry, VsgRangeEntry, VsgFwmarkEntry } from './VirtualServerGroup.js';
+export type { VirtualServer, VirtualServerKey, RealServer, SorryServer, LvsMethod, LvsMethodName, LvsProtocol } from './VirtualServer.js';
+export type { Checker, CheckerCommon, TcpCheck, HttpCheck, HttpUrl, HttpProtocol, MiscCheck, UnsupportedCheck, UnsupportedCheckerType, StatusCodeRange } from './Checker.js';
+export type { VigilConfig } from './VigilConfig.js';
+export type { ModelDiagnosticCode } from './ModelDiagnostics.js';
+export { buildConfigModel, type BuiltModel, type DeclaredNames } from './buildConfigModel.js';
+export { validateConfigModel } from './validateConfigModel.js';
+export { defaultGlobalDefs } from './buildGlobalDefs.js';
+export * as KeepalivedDefaults from './KeepalivedDefaults.js';
