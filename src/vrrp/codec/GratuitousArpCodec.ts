@@ -41,7 +41,8 @@ export interface ArpPacket {
   readonly gratuitous: boolean;
 }
 
-export type ArpDecodeReason = 'truncated' | 'not-arp' | 'arp-unsupported-hardware' | 'arp-unsupported-protocol';
+export const ARP_DECODE_REASONS = ['truncated', 'not-arp', 'arp-unsupported-hardware', 'arp-unsupported-protocol'] as const;
+export type ArpDecodeReason = (typeof ARP_DECODE_REASONS)[number];
 
 export type ArpDecodeResult =
   | { readonly ok: true; readonly arp: ArpPacket }

@@ -45,16 +45,19 @@ export interface NeighborAdvert {
   readonly unsolicited: boolean;
 }
 
-export type NaDecodeReason =
-  | 'truncated'
-  | 'ip-version'
-  | 'ip-total-length'
-  | 'ip-fragment'
-  | 'unsupported-extension-header'
-  | 'not-icmpv6'
-  | 'not-na'
+export const NA_DECODE_REASONS = [
+  'truncated',
+  'ip-version',
+  'ip-total-length',
+  'ip-fragment',
+  'unsupported-extension-header',
+  'not-icmpv6',
+  'not-na',
   /** Code not 0, or an option of length 0 / running past the end (RFC 4861 §7.1.2). */
-  | 'na-malformed';
+  'na-malformed',
+] as const;
+
+export type NaDecodeReason = (typeof NA_DECODE_REASONS)[number];
 
 export type NaPacketDecodeResult =
   | { readonly ok: true; readonly na: NeighborAdvert; readonly ip: Ipv6Header }

@@ -83,28 +83,31 @@ export type AdvertIp =
   | { readonly family: 'ipv4'; readonly src: string; readonly dst: string; readonly ttl: number }
   | { readonly family: 'ipv6'; readonly src: string; readonly dst: string; readonly hopLimit: number };
 
-/** Stable codes for why bytes are not a decodable VRRP advertisement. */
-export type AdvertDecodeReason =
+/** Stable codes for why bytes are not a decodable VRRP advertisement (each can be a counter). */
+export const ADVERT_DECODE_REASONS = [
   /** Shorter than a header or length field says. */
-  | 'truncated'
+  'truncated',
   /** IP version nibble is not the expected 4 or 6. */
-  | 'ip-version'
+  'ip-version',
   /** IPv4 IHL below 5 (RFC 791 §3.1). */
-  | 'ip-header-length'
+  'ip-header-length',
   /** IPv4 Total Length below the header, or IPv6 Payload Length 0 (jumbogram). */
-  | 'ip-total-length'
+  'ip-total-length',
   /** IPv4 header checksum wrong (RFC 791 §3.1). */
-  | 'ip-header-checksum'
+  'ip-header-checksum',
   /** A fragment (IPv4 MF/offset or an IPv6 Fragment header). */
-  | 'ip-fragment'
-  /** An IPv6 extension header VRRP has no use for (AH, ESP, Mobility...). */
-  | 'unsupported-extension-header'
+  'ip-fragment',
+  /** An IPv6 extension header VRRP has no use for (AH, ESP, Mobility...), or Hop-by-Hop out of place. */
+  'unsupported-extension-header',
   /** The IP payload is not VRRP (nor AH carrying VRRP). */
-  | 'not-vrrp'
+  'not-vrrp',
   /** An AH header whose length does not fit (RFC 4302 §2.2). */
-  | 'ah-malformed'
+  'ah-malformed',
   /** Version not 2 or 3, or version 2 over IPv6 (RFC 3768 is IPv4-only). */
-  | 'unsupported-version';
+  'unsupported-version',
+] as const;
+
+export type AdvertDecodeReason = (typeof ADVERT_DECODE_REASONS)[number];
 
 export interface DecodedAdvertPacket {
   readonly advert: VrrpAdvert;
