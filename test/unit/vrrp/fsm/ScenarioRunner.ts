@@ -11,7 +11,10 @@ import { VrrpInstanceMachine } from '../../../../src/vrrp/fsm/VrrpInstanceMachin
  *
  * Scenario format, one JSON value per line (blank lines and lines starting with `//` ignored):
  * - line 1: `{ "description": "...", "instances": [InstanceSpec...], "syncGroups"?: [{ "name", "members" }] }`
+ *   With `"lan": true` every `send-advert` is delivered (same `at`, after the current event)
+ *   as an `advert-received` to every other instance with the same VRID, as if on one LAN.
  * - then: `{ "at": ms, "instance"?: name, "event"?: InstanceEvent }` in non-decreasing `at`.
+ *   `{ "at": ms, "lan": "down" | "up" }` partitions / heals the simulated LAN.
  *   The clock advances to `at` first (firing due timers in order), then the event is delivered.
  *   `instance` may be omitted when there is one instance. A line without `event` only advances.
  *   An `advert-received` advert may omit vrid, version, advertIntervalCs, vips and authOk:
@@ -26,12 +29,14 @@ export interface ScenarioHeader {
   readonly description: string;
   readonly instances: readonly InstanceSpec[];
   readonly syncGroups?: readonly { readonly name: string; readonly members: readonly string[] }[];
+  readonly lan?: boolean;
 }
 
 interface ScenarioStep {
   readonly at: number;
   readonly instance?: string;
   readonly event?: InstanceEvent;
+  readonly lan?: 'down' | 'up';
 }
 
 export type OutputLine = Record<string, unknown>;
@@ -72,11 +77,17 @@ export function runScenario(text: string): OutputLine[] {
   const timers = new TimerSet();
   const output: OutputLine[] = [];
 
+  let lanUp = header.lan === true;
+  const inFlight: { to: string; advert: ReceivedAdvert }[] = [];
+
   const record = (batches: readonly ActionBatch[]): void => {
     for (const batch of batches) {
       if (batch.origin === 'instance') {
         output.push({ at: clock.nowMs, instance: batch.name, event: batch.event });
-        for (const action of batch.actions) output.push({ at: clock.nowMs, instance: batch.name, action });
+        for (const action of batch.actions) {
+          output.push({ at: clock.nowMs, instance: batch.name, action });
+          if (action.type === 'send-advert' && lanUp) transmit(batch.name, action.priority);
+        }
         timers.apply(batch.name, batch.actions, clock.nowMs);
       } else {
         for (const action of batch.actions) output.push({ at: clock.nowMs, group: batch.name, action });
@@ -84,7 +95,39 @@ export function runScenario(text: string): OutputLine[] {
     }
   };
 
+  /** The simulated LAN: an advert from `sender` reaches every other instance of its VRID. */
+  const transmit = (sender: string, priority: number): void => {
+    const from = machines.get(sender);
+    if (!from) return;
+    for (const [name, machine] of machines) {
+      if (name === sender || machine.spec.vrid !== from.spec.vrid || machine.spec.family !== from.spec.family) continue;
+      inFlight.push({
+        to: name,
+        advert: {
+          vrid: from.spec.vrid,
+          version: from.spec.version,
+          priority,
+          advertIntervalCs: from.spec.advertIntervalCs,
+          source: from.spec.primaryAddress,
+          vips: from.spec.vips,
+          authOk: true,
+        },
+      });
+    }
+  };
+
   const deliver = (instance: string, event: InstanceEvent): void => {
+    deliverOne(instance, event);
+    // Adverts sent while handling the event arrive after it, in send order (bounded: a
+    // misbehaving pair of machines answering each other forever fails the scenario).
+    for (let hops = 0; inFlight.length > 0; hops++) {
+      if (hops > 1000) throw new Error('advert storm on the simulated LAN');
+      const next = inFlight.shift();
+      if (next) deliverOne(next.to, { type: 'advert-received', advert: next.advert });
+    }
+  };
+
+  const deliverOne = (instance: string, event: InstanceEvent): void => {
     const machine = machines.get(instance);
     if (!machine) throw new Error(`unknown instance ${instance}`);
     const coordinator = groupOf.get(instance);
@@ -104,6 +147,10 @@ export function runScenario(text: string): OutputLine[] {
   for (const step of steps) {
     if (step.at < clock.nowMs) throw new Error(`scenario time goes backwards at ${step.at} ms`);
     clock.advanceTo(step.at, timers, fire);
+    if (step.lan !== undefined) {
+      lanUp = step.lan === 'up';
+      output.push({ at: clock.nowMs, lan: step.lan });
+    }
     if (step.event === undefined) continue;
     const instance = step.instance ?? onlyInstance;
     if (instance === undefined) throw new Error(`step at ${step.at} ms needs "instance"`);
