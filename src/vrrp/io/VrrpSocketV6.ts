@@ -18,6 +18,11 @@ export const IPPROTO_VRRP = 112;
 export const VRRP_IPV6_GROUP = 'ff02::12';
 /** Sent hop limit, and the only one a receiver accepts (RFC 5798 §5.1.2.3, §7.1). */
 export const VRRP_HOP_LIMIT = 255;
+/**
+ * Traffic class of adverts: precedence "internetwork control" (RFC 791 §3.1 precedence
+ * 110, carried into the IPv6 traffic class by RFC 2474 §4.2.2.1), as keepalived sends.
+ */
+export const VRRP_TRAFFIC_CLASS = 0xc0;
 /** Offset of the checksum field in the VRRP header (RFC 5798 §5.2), for IPV6_CHECKSUM. */
 export const VRRP_CHECKSUM_OFFSET = 6;
 
@@ -29,6 +34,8 @@ export interface VrrpSocketV6Options {
   joinVrrpGroup?: boolean;
   /** Hop limit for unicast and multicast sends (default 255; tests use others). */
   hopLimit?: number;
+  /** IPv6 traffic class of sent packets (default 0xc0). */
+  trafficClass?: number;
   /**
    * Let the kernel fill in and verify the VRRP checksum (IPV6_CHECKSUM, RFC 3542 §3.1),
    * as keepalived does. Off by default: the codec computes it and the receive checks
@@ -85,6 +92,10 @@ export class VrrpSocketV6 {
     if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 255) {
       throw new VigilError('VRRP_IO_BAD_ARGUMENT', `hop limit ${hopLimit} is not in 1..255`, { hopLimit });
     }
+    const trafficClass = options.trafficClass ?? VRRP_TRAFFIC_CLASS;
+    if (!Number.isInteger(trafficClass) || trafficClass < 0 || trafficClass > 255) {
+      throw new VigilError('VRRP_IO_BAD_ARGUMENT', `traffic class ${trafficClass} is not in 0..255`, { trafficClass });
+    }
     const binding = options.binding ?? loadVigilNet();
     const { ifname } = options;
     const protocol = options.protocol ?? IPPROTO_VRRP;
@@ -98,7 +109,7 @@ export class VrrpSocketV6 {
       }
       const socket = new VrrpSocketV6(native, ifname, ifindex);
       try {
-        socket.configure(hopLimit, options.kernelChecksum ?? false);
+        socket.configure(hopLimit, trafficClass, options.kernelChecksum ?? false);
         if (options.joinVrrpGroup ?? true) socket.joinGroup(VRRP_IPV6_GROUP);
       } catch (e) {
         socket.close();
@@ -171,9 +182,10 @@ export class VrrpSocketV6 {
     this.native.close();
   }
 
-  private configure(hopLimit: number, kernelChecksum: boolean): void {
+  private configure(hopLimit: number, trafficClass: number, kernelChecksum: boolean): void {
     this.setOption('IPV6_UNICAST_HOPS', hopLimit);
     this.setOption('IPV6_MULTICAST_HOPS', hopLimit);
+    this.setOption('IPV6_TCLASS', trafficClass);
     // Our own adverts must not come back to us as if from a peer.
     this.setOption('IPV6_MULTICAST_LOOP', 0);
     this.setOption('IPV6_MULTICAST_IF', this.ifindex);
