@@ -198,6 +198,8 @@ interface VirtualServerDraft extends InheritableCheckerSettings {
     mhFallback: boolean;
   };
   flagWords: Word[];
+  /** `real_server` lines written, including ones dropped for their own errors. */
+  realServerLines: number;
   realServers: ReadRealServer[];
   checkers: CheckerDraft[];
 }
@@ -296,6 +298,7 @@ const VS_RULES: KeywordRules<VirtualServerDraft> = {
     block: 'optional',
     repeatable: true,
     apply: (s, d, sink) => {
+      d.realServerLines++;
       const rs = readRealServer(s, sink);
       if (rs) d.realServers.push(rs);
     },
@@ -366,7 +369,7 @@ export function buildVirtualServer(s: Statement, sink: DiagnosticSink): VirtualS
     quorumDown: null, inhibitOnFailure: false, alpha: false, omega: false, virtualhost: null, haSuspend: false,
     smtpAlert: null,
     flags: { onePacketScheduling: false, flag1: false, flag2: false, flag3: false, shPort: false, shFallback: false, mhPort: false, mhFallback: false },
-    flagWords: [], realServers: [], checkers: [], retry: null, delayBeforeRetrySeconds: null, warmupSeconds: null,
+    flagWords: [], realServerLines: 0, realServers: [], checkers: [], retry: null, delayBeforeRetrySeconds: null, warmupSeconds: null,
     delayLoopSeconds: null, connectTimeoutSeconds: null,
   };
   const passThrough: PassThroughKeyword[] = [];
@@ -458,7 +461,7 @@ export function buildVirtualServer(s: Statement, sink: DiagnosticSink): VirtualS
       checkers: rd.checkers.map((c) => resolveChecker(c, rd, d, rd.alpha ?? d.alpha)),
     });
   }
-  if (d.realServers.length === 0 && !d.sorry) {
+  if (d.realServerLines === 0 && !d.sorry) {
     sink.error('missing-required', s.keyword, 'real_server', `${where} has no real servers (keepalived ignores the virtual server)`, 'add: real_server <address> <port> { ... }');
   }
 

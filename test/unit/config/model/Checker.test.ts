@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpCheck, MiscCheck, TcpCheck, UnsupportedCheck } from '../../../../src/config/model/Checker.js';
+import type { TcpCheck, UnsupportedCheck } from '../../../../src/config/model/Checker.js';
 import { buildFromText, errors, only } from './buildFromText.js';
 
 function checkersOf(block: string, vsExtra = '', rsExtra = '') {
@@ -40,7 +40,7 @@ describe('checkers', () => {
       connectTimeoutSeconds: 5,
       httpProtocol: '1.0',
       urls: [{ path: '/health', digest: null, statusCodes: [{ from: 200, to: 299 }], virtualhost: null, regex: null, regexNoMatch: false }],
-    } satisfies Partial<HttpCheck>);
+    });
   });
 
   it('MISC_CHECK defaults: retry 0', () => {
@@ -53,7 +53,7 @@ describe('checkers', () => {
       timeoutSeconds: null,
       dynamic: false,
       user: null,
-    } satisfies Partial<MiscCheck>);
+    });
   });
 
   it('inherits checker, then real server, then virtual server settings (as keepalived resolves them)', () => {
@@ -122,7 +122,7 @@ describe('checkers', () => {
       warmupSeconds: 0,
       alpha: true,
       logAllFailures: true,
-    } satisfies Partial<HttpCheck>);
+    });
   });
 
   it('reads MISC_CHECK options', () => {
