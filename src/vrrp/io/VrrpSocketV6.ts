@@ -67,8 +67,8 @@ export interface VrrpV6SendOptions {
 /**
  * VRRPv3 over IPv6 on one interface (addon `Ipv6RawSocket`): the payload is the VRRP
  * header onward; the kernel writes the IPv6 header. Set up like keepalived's socket:
- * bound to the device, hop limits 255, no multicast loopback, only groups this socket
- * joined (IPV6_MULTICAST_ALL 0), ff02::12 joined on the interface.
+ * bound to the device, hop limits 255, traffic class 0xc0, no multicast loopback,
+ * ff02::12 joined on the interface.
  */
 export class VrrpSocketV6 {
   readonly ifname: string;
@@ -189,8 +189,10 @@ export class VrrpSocketV6 {
     // Our own adverts must not come back to us as if from a peer.
     this.setOption('IPV6_MULTICAST_LOOP', 0);
     this.setOption('IPV6_MULTICAST_IF', this.ifindex);
-    // Deliver only groups this socket joined, not every group the host joined. Kernels
-    // before 4.20 lack the option (ENOPROTOOPT) and keep delivering all groups.
+    // Only groups this socket joined, as on the IPv4 socket. Linux consults it for raw
+    // IPv6 sockets bound to a local address only (net/ipv6/raw.c, raw_v6_match); unbound
+    // ones like this get every VRRP packet the interface accepts, so membership is in
+    // effect per interface. Kernels before 4.20 lack the option (ENOPROTOOPT).
     this.setOption('IPV6_MULTICAST_ALL', 0, ['ENOPROTOOPT']);
     if (kernelChecksum) this.setOption('IPV6_CHECKSUM', VRRP_CHECKSUM_OFFSET);
     try {

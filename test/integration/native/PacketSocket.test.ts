@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isVigilError } from '../../../src/core/VigilError.js';
 import { GarpSender } from '../../../src/vrrp/io/GarpSender.js';
 import { ETH_P_ALL, ETH_P_ARP, ETH_P_IPV6 } from '../../../src/vrrp/io/LinkLayerConstants.js';
 import { PacketSocket, type ReceivedFrameInfo } from '../../../src/vrrp/io/PacketSocket.js';
 import { hasNetnsSupport, PacketCapture, runCommand, waitFor } from '../../support/netns/index.js';
 import { keepalivedFrame, sharedFrameHex, sharedVectorsPresent } from './KeepalivedFrames.js';
+import { expectVigilError } from './ExpectVigilError.js';
 import { IFNAME, MAC, NativeTestBed } from './NativeTestBed.js';
 import { PacketInbox } from './PacketInbox.js';
 import { gratuitousArpFrame, unsolicitedNaFrame } from './TestFrames.js';
@@ -16,17 +16,6 @@ const support = await hasNetnsSupport();
 // Under CI=true a missing capability must fail, not skip (as the harness's own suite does).
 const mustRun = process.env.CI === 'true';
 if (!support.ok && !mustRun) console.warn(`skipping PacketSocket namespace tests: ${support.reason}`);
-
-async function expectVigilError(action: () => unknown, code: string): Promise<Record<string, unknown>> {
-  try {
-    await action();
-  } catch (e) {
-    if (!isVigilError(e)) throw e;
-    expect(e.code).toBe(code);
-    return { ...e.details };
-  }
-  throw new Error(`expected ${code}, nothing was thrown`);
-}
 
 describe.skipIf(!support.ok && !mustRun)('PacketSocket and GarpSender between two namespaces', () => {
   let bed: NativeTestBed;
