@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/VigilError.js';
+import { requireFieldRange } from './CodecFieldRange.js';
 import { decodeEthernetFrame, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './EthernetFrame.js';
 import { checksumVerifies, internetChecksum, pseudoHeaderSum } from './InternetChecksum.js';
 import {
@@ -10,7 +11,7 @@ import {
 } from './IpAddressBytes.js';
 import { decodeIpsecAhHeader, type IpsecAhHeader } from './IpsecAhHeader.js';
 import { decodeIpv4Header, encodeIpv4Header, IPV4_TOS_INTERNETWORK_CONTROL } from './Ipv4Header.js';
-import { decodeIpv6Header, encodeIpv6Header } from './Ipv6Header.js';
+import { decodeIpv6Header, encodeIpv6Header, IPV6_HEADER_BYTES } from './Ipv6Header.js';
 import type {
   AdvertAuthKind,
   AdvertFields,
@@ -127,6 +128,7 @@ function decodeIpv4Packet(buf: Buffer): AdvertPacketDecodeResult {
   const ip = decoded.header;
   if (!ip.headerChecksumOk) return { ok: false, reason: 'ip-header-checksum' };
   if (ip.moreFragments || ip.fragmentOffset !== 0) return { ok: false, reason: 'ip-fragment' };
+  // Source and destination at offsets 12 and 16 (RFC 791 §3.1).
   const src = buf.subarray(12, 16);
   const dst = buf.subarray(16, 20);
   let start = ip.headerLength;
@@ -150,7 +152,8 @@ function decodeIpv6Packet(buf: Buffer): AdvertPacketDecodeResult {
   if (!decoded.ok) return decoded;
   const ip = decoded.header;
   if (ip.upperLayerProtocol !== IPPROTO_VRRP) return { ok: false, reason: 'not-vrrp' };
-  const message = decodeMessage(buf, ip.upperLayerOffset, 40 + ip.payloadLength, 'ipv6', buf.subarray(8, 24), buf.subarray(24, 40));
+  // Addresses at offsets 8 and 24 of the fixed header (RFC 8200 §3).
+  const message = decodeMessage(buf, ip.upperLayerOffset, IPV6_HEADER_BYTES + ip.payloadLength, 'ipv6', buf.subarray(8, 24), buf.subarray(24, 40));
   if (!message.ok) return message;
   return { ok: true, advert: message.advert, ip };
 }
@@ -234,7 +237,7 @@ function authKind(authType: number): AdvertAuthKind {
  * the field with the same value.)
  */
 export function encodeAdvertPayload(fields: AdvertFields, endpoints: AdvertEndpoints, options: AdvertChecksumOptions = {}): Buffer {
-  const family = endpointFamily(endpoints);
+  const { family, src, dst } = endpointBytes(endpoints);
   const size = addressBytes(family);
   if (fields.version === VRRP_VERSION_2 && family === 'ipv6') {
     throw new VigilError('VRRP_CODEC_UNSUPPORTED', 'VRRPv2 is defined for IPv4 only (RFC 3768); use version 3 for IPv6');
@@ -278,7 +281,7 @@ export function encodeAdvertPayload(fields: AdvertFields, endpoints: AdvertEndpo
     msg.writeUInt16BE(((fields.reserved ?? 0) << 12) | fields.maxAdverIntCs, OFFSET_V3_RSVD_MAX_ADVER_INT);
     const messageOnly = family === 'ipv4' && options.v3ChecksumAsV2 === true;
     if (!messageOnly) {
-      pseudo = pseudoHeaderSum(family, parseIp(endpoints.src) ?? Buffer.alloc(size), parseIp(endpoints.dst) ?? Buffer.alloc(size), IPPROTO_VRRP, length);
+      pseudo = pseudoHeaderSum(family, src, dst, IPPROTO_VRRP, length);
     }
   }
   msg.writeUInt16BE(internetChecksum(msg, 0, length, pseudo), OFFSET_CHECKSUM);
@@ -348,27 +351,28 @@ export const AdvertCodec = {
   encodeIpv6Packet: encodeAdvertIpv6Packet,
 } as const;
 
-function endpointFamily(endpoints: AdvertEndpoints): IpFamily {
+/** The endpoints as bytes, which must be of one family. */
+function endpointBytes(endpoints: AdvertEndpoints): { family: IpFamily; src: Buffer; dst: Buffer } {
   const family = ipFamilyOf(endpoints.src);
-  if (family === undefined || ipFamilyOf(endpoints.dst) !== family) {
+  const src = parseIp(endpoints.src);
+  const dst = parseIp(endpoints.dst);
+  if (family === undefined || src === undefined || dst === undefined || ipFamilyOf(endpoints.dst) !== family) {
     throw new VigilError('VRRP_CODEC_BAD_ADDRESS', `advert endpoints ${endpoints.src} -> ${endpoints.dst} are not one IP family`, {
       src: endpoints.src,
       dst: endpoints.dst,
     });
   }
-  return family;
+  return { family, src, dst };
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function requireByte(name: string, value: number): void {
-  requireRange(name, value, 0, 0xff);
+function requireByte(field: string, value: number): void {
+  requireFieldRange('advert', field, value, 0, 0xff);
 }
 
-function requireRange(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new VigilError('VRRP_CODEC_FIELD_RANGE', `advert ${name} ${value} is outside ${min}..${max}`, { field: name, value });
-  }
+function requireRange(field: string, value: number, min: number, max: number): void {
+  requireFieldRange('advert', field, value, min, max);
 }

@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/VigilError.js';
+import { requireFieldRange } from './CodecFieldRange.js';
 import { checksumVerifies, internetChecksum } from './InternetChecksum.js';
 import { formatIpv4, parseIpv4 } from './IpAddressBytes.js';
 
@@ -130,8 +131,6 @@ export function nextIpv4Id(previous: number): number {
   return next === 0 ? 1 : next;
 }
 
-function requireRange(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new VigilError('VRRP_CODEC_FIELD_RANGE', `IPv4 header ${name} ${value} is outside ${min}..${max}`, { field: name, value });
-  }
+function requireRange(field: string, value: number, min: number, max: number): void {
+  requireFieldRange('IPv4 header', field, value, min, max);
 }

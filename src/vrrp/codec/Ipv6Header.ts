@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/VigilError.js';
+import { requireFieldRange } from './CodecFieldRange.js';
 import { formatIpv6, parseIpv6 } from './IpAddressBytes.js';
 
 /** The IPv6 fixed header and the extension-header chain (RFC 8200 §3, §4). */
@@ -137,8 +138,6 @@ export function encodeIpv6Header(fields: Ipv6HeaderFields): Buffer {
   return h;
 }
 
-function requireRange(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new VigilError('VRRP_CODEC_FIELD_RANGE', `IPv6 header ${name} ${value} is outside ${min}..${max}`, { field: name, value });
-  }
+function requireRange(field: string, value: number, min: number, max: number): void {
+  requireFieldRange('IPv6 header', field, value, min, max);
 }
