@@ -102,6 +102,28 @@ export function validateConfigModel(config: VigilConfig, declared?: DeclaredName
     }
   }
 
+  // keepalived: "(VI) ignoring tracked script X with weights due to SYNC group" — members of a sync
+  // group track with weight 0 (fault) unless the group has sync_group_tracking_weight.
+  const groups = new Map(config.vrrpSyncGroups.map((g) => [g.name, g]));
+  for (const inst of config.vrrpInstances) {
+    const groupName = groupOf.get(inst.name);
+    const group = groupName === undefined ? undefined : groups.get(groupName);
+    if (!group || group.syncGroupTrackingWeight) continue;
+    const weighted = [
+      ...inst.trackInterfaces.filter((r) => (r.weight ?? 0) !== 0).map((r) => ({ ref: r, keyword: 'track_interface' })),
+      ...inst.trackScripts.filter((r) => (r.weight ?? scripts.get(r.name)?.weight ?? 0) !== 0).map((r) => ({ ref: r, keyword: 'track_script' })),
+    ];
+    for (const { ref, keyword } of weighted) {
+      sink.error(
+        'conflicting-options',
+        { pos: ref.pos, length: ref.name.length },
+        keyword,
+        `vrrp_instance ${inst.name} is in vrrp_sync_group ${group.name}, so keepalived ignores the weight of ${keyword} '${ref.name}' (a failure faults the whole group instead)`,
+        `add 'sync_group_tracking_weight' to vrrp_sync_group ${group.name}, or use weight 0`,
+      );
+    }
+  }
+
   const lvsSync = config.global.lvsSyncDaemon;
   if (lvsSync && !instanceNames.has(lvsSync.vrrpInstance)) {
     sink.error('undefined-reference', { pos: lvsSync.pos, length: 'lvs_sync_daemon'.length }, 'lvs_sync_daemon', `lvs_sync_daemon refers to vrrp_instance '${lvsSync.vrrpInstance}', which is not defined`, 'name one of the vrrp_instance blocks');
