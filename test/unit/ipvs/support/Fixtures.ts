@@ -29,7 +29,14 @@ export interface KernelExchange {
 }
 
 /** test/fixtures/ipvs/kernel-6.1-probe-output.json: every exchange of probe/ipvs-probe.mjs. */
+let cachedExchanges: { kernel: string; exchanges: KernelExchange[] } | undefined;
+
 export function readKernelExchanges(): { kernel: string; exchanges: KernelExchange[] } {
+  cachedExchanges ??= parseKernelExchanges();
+  return cachedExchanges;
+}
+
+function parseKernelExchanges(): { kernel: string; exchanges: KernelExchange[] } {
   const raw = JSON.parse(readFileSync(path.join(IPVS_FIXTURES, 'kernel-6.1-probe-output.json'), 'utf8')) as {
     kernel: string;
     exchanges: { label: string; request: string; replies: string[] }[];
