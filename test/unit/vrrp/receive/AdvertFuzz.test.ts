@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   decodeAdvertFrame,
@@ -17,6 +20,7 @@ import { RECEIVE_DROP_REASONS } from '../../../../src/vrrp/receive/ReceiveCheckR
 import type { ReceiverInstance } from '../../../../src/vrrp/receive/ReceiverInstance.js';
 import { ADVERT_PACKETS, bytesOf, GARP_FRAME, NA_ROUTER_FRAME } from '../../../fixtures/vrrp/HandComputedPackets.js';
 import { hex, loadGoldenVectors } from '../codec/GoldenVectors.js';
+import { readPcapRecords } from '../codec/PcapFile.js';
 import { SeededRandom } from './SeededRandom.js';
 
 /**
@@ -48,10 +52,23 @@ interface SeedPacket {
 }
 
 const golden = loadGoldenVectors();
+/** Our own keepalived capture: the first frame of each kind (v2, v3/IPv4, v3/IPv6 advert, GARP, NA). */
+const lab = readPcapRecords(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/vrrp/keepalived-2.2.7-lab.pcap')));
+
+function labKind(frame: Buffer): string {
+  const etherType = frame.readUInt16BE(12);
+  // The lab's IPv4 headers have no options, so the VRID is at 14 + 20 + 1; IPv6 Next Header is at 14 + 6.
+  if (etherType === 0x0800) return `ipv4 vrid ${frame[35]}`;
+  if (etherType === 0x86dd) return `ipv6 next header ${frame[20]}`;
+  return `ethertype ${etherType}`;
+}
+const labFirsts = lab.filter((frame, i) => lab.findIndex((other) => labKind(other) === labKind(frame)) === i);
+
 const SEEDS: readonly SeedPacket[] = [
   ...ADVERT_PACKETS.map((p) => ({ name: `hand:${p.name}`, l3: bytesOf(p) })),
   { name: 'hand:garp', frame: bytesOf(GARP_FRAME) },
   { name: 'hand:na', frame: bytesOf(NA_ROUTER_FRAME), l3: bytesOf(NA_ROUTER_FRAME).subarray(14) },
+  ...labFirsts.map((frame, i) => ({ name: `lab:${i}`, frame, ...(frame.readUInt16BE(12) === 0x0806 ? {} : { l3: frame.subarray(14) }) })),
   ...golden.map((v) => ({
     name: `golden:${v.name}`,
     frame: hex(v.frame_hex),
@@ -265,6 +282,7 @@ function exerciseFrame(input: Buffer, label: string): void {
 
 describe('advert decode + receive-check fuzz', () => {
   it(`survives ${MUTATIONS_PER_SEED} seeded mutations of each of ${SEEDS.length} seed packets`, () => {
+    expect(labFirsts.map(labKind)).toEqual(['ipv4 vrid 51', 'ethertype 2054', 'ipv6 next header 112', 'ipv6 next header 58', 'ipv4 vrid 52']);
     const rng = new SeededRandom(FUZZ_SEED);
     const stats: FuzzStats = { inputs: 0, decoded: 0, accepted: 0, decodeReasons: new Set(), dropReasons: new Set() };
     for (const seed of SEEDS) {
