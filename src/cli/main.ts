@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { parseCliArgs, USAGE, type CliCommand } from './CliOptions.js';
+import { EXIT_USAGE } from './DiagnosticReport.js';
+import { processIo, type CommandIo } from './commands/CommandIo.js';
+import { runConfigTest } from './commands/configTest.js';
+import { runDumpConf } from './commands/dumpConf.js';
+import { runConfigConvert } from './commands/configConvert.js';
+import { runDaemon } from './commands/daemon.js';
+
+function packageVersion(): string {
+  // dist/src/cli/main.js -> package.json three levels up (also works from src/ under vitest).
+  for (const up of ['../../..', '../..']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'vigil' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return 'unknown';
+}
+
+export async function runCli(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const parsed = parseCliArgs(argv);
+  if (!parsed.ok) {
+    io.stderr(`vigil: ${parsed.error}\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const cmd: CliCommand = parsed.command;
+  switch (cmd.kind) {
+    case 'help':
+      io.stdout(USAGE + '\n');
+      return 0;
+    case 'version':
+      io.stdout(`Vigil v${packageVersion()} (keepalived 2.2.7 configuration language, Node ${process.versions.node})\n`);
+      return 0;
+    case 'config-test':
+      return runConfigTest(cmd.options, io, cmd.logFile);
+    case 'dump-conf':
+      return runDumpConf(cmd.options, io);
+    case 'config-convert':
+      return runConfigConvert(cmd.file, cmd.to, cmd.options, io);
+    case 'subcommand':
+      io.stderr(`vigil ${cmd.name}: not available in this version of Vigil (see README, "Status")\n`);
+      return EXIT_USAGE;
+    case 'daemon':
+      return runDaemon(cmd.options, io);
+  }
+}
+
+// Run when executed directly (`node dist/src/cli/main.js`); bin/vigil.js calls runCli itself.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`vigil: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
