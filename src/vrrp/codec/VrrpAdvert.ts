@@ -130,7 +130,7 @@ export type AdvertPayloadDecodeResult =
 
 /**
  * The 8 Authentication Data bytes for a PASS password: its UTF-8 bytes, zero padded,
- * cut at 8 (RFC 2338 §5.3.6.1; keepalived truncates longer passwords the same way).
+ * cut at 8 (RFC 2338 §5.3.6.2; keepalived truncates longer passwords the same way).
  */
 export function passwordAuthData(password: string): Buffer {
   const out = Buffer.alloc(VRRP_V2_AUTH_DATA_BYTES);

@@ -2,7 +2,7 @@ import type { IpFamily } from './IpAddressBytes.js';
 
 /** Wire constants of VRRP and the layers it rides on. Each cites where it is defined. */
 
-/** IANA protocol number for VRRP (RFC 3768 §5.2.4, RFC 5798 §5.1.1.3 / §5.1.2.3). */
+/** IANA protocol number for VRRP (RFC 3768 §5.2.4, RFC 5798 §5.1.1.4 / §5.1.2.4). */
 export const IPPROTO_VRRP = 112;
 /** IP Authentication Header (RFC 4302 §1, IANA protocol 51); VRRPv2 auth type 2 rides in it (RFC 2338 §5.3.6.3). */
 export const IPPROTO_AH = 51;
@@ -24,7 +24,7 @@ export const VRRP_TYPE_ADVERTISEMENT = 1;
 
 /** The fixed part before the address list: version/type, VRID, priority, count, 2 bytes, checksum (RFC 3768 §5.1, RFC 5798 §5.1). */
 export const VRRP_HEADER_BYTES = 8;
-/** VRRPv2 Authentication Data is 8 octets after the addresses (RFC 3768 §5.3.10; the password of RFC 2338 §5.3.6.1). */
+/** VRRPv2 Authentication Data is 8 octets after the addresses (RFC 3768 §5.3.10; the password of RFC 2338 §5.3.6.2). */
 export const VRRP_V2_AUTH_DATA_BYTES = 8;
 /** VRRPv3 Max Adver Int is the low 12 bits of bytes 4-5; the top 4 bits are reserved (RFC 5798 §5.2.6, §5.2.7). */
 export const VRRP_V3_MAX_ADVER_INT_MASK = 0x0fff;

@@ -118,7 +118,7 @@ function authVerdict(
       detail: `received auth type ${advert.authType}${behindAh ? ' behind IPsec AH' : ''}, expected ${expected}`,
     };
   }
-  // RFC 2338 §5.3.6.1: the 8 bytes must equal our zero-padded password.
+  // RFC 2338 §5.3.6.2: the 8 bytes must equal our zero-padded password.
   if (instance.auth.type === 'PASS' && !advert.authData.equals(passwordAuthData(instance.auth.password))) {
     return { reason: 'auth-fail', detail: 'received an invalid password' };
   }
