@@ -8,8 +8,10 @@ import type {
   HttpUrl,
   MiscCheck,
   StatusCodeRange,
+  TcpCheck,
   UnsupportedCheckerType,
 } from './Checker.js';
+import type { Draft } from './Draft.js';
 import * as D from './KeepalivedDefaults.js';
 import type { DiagnosticSink } from './ModelDiagnostics.js';
 import { walkBlock, type KeywordRule, type KeywordRules } from './KeywordRules.js';
@@ -160,6 +162,7 @@ function newCommon(): CommonDraft {
   };
 }
 
+/** The resolved common fields; written out in full so that V8 keeps one object shape. */
 function commonOf(d: CommonDraft, r: ResolvedCheckerSettings, pos: CheckerCommon['pos']): CheckerCommon {
   return {
     pos,
@@ -328,11 +331,20 @@ export function buildChecker(s: Statement, sink: DiagnosticSink): CheckerDraft |
       type,
       explicit: explicitOf(d),
       explicitAlpha: d.alpha,
-      build: (r) => ({ type: 'TCP_CHECK', ...commonOf(d, r, pos) }),
+      build: (r) => {
+        const c = commonOf(d, r, pos) as Draft<TcpCheck>;
+        c.type = 'TCP_CHECK';
+        return c;
+      },
     };
   }
   if (type === 'HTTP_GET' || type === 'SSL_GET') {
-    const d: HttpDraft = { ...newCommon(), urls: [], httpProtocol: D.HTTP_PROTOCOL, virtualhost: null, enableSni: false, fastRecovery: false };
+    const d = newCommon() as HttpDraft;
+    d.urls = [];
+    d.httpProtocol = D.HTTP_PROTOCOL;
+    d.virtualhost = null;
+    d.enableSni = false;
+    d.fastRecovery = false;
     walkBlock(statements, HTTP_RULES, d, sink, { blockName: type });
     if (d.urls.length === 0) {
       // keepalived 2.2.7 logs "no urls specified - ignoring" and then crashes (SIGSEGV) with -t.
@@ -344,19 +356,24 @@ export function buildChecker(s: Statement, sink: DiagnosticSink): CheckerDraft |
       type,
       explicit: explicitOf(d),
       explicitAlpha: d.alpha,
-      build: (r): HttpCheck => ({
-        type,
-        ...commonOf(d, r, pos),
-        urls: d.urls,
-        httpProtocol: d.httpProtocol,
-        virtualhost: d.virtualhost,
-        enableSni: d.enableSni,
-        fastRecovery: d.fastRecovery,
-      }),
+      build: (r): HttpCheck => {
+        const c = commonOf(d, r, pos) as Draft<HttpCheck>;
+        c.type = type;
+        c.urls = d.urls;
+        c.httpProtocol = d.httpProtocol;
+        c.virtualhost = d.virtualhost;
+        c.enableSni = d.enableSni;
+        c.fastRecovery = d.fastRecovery;
+        return c;
+      },
     };
   }
   // MISC_CHECK (the caller only passes checker keywords).
-  const d: MiscDraft = { ...newCommon(), script: null, timeoutSeconds: null, dynamic: false, user: null };
+  const d = newCommon() as MiscDraft;
+  d.script = null;
+  d.timeoutSeconds = null;
+  d.dynamic = false;
+  d.user = null;
   walkBlock(statements, MISC_RULES, d, sink, { blockName: type });
   const script = d.script;
   if (!script) {
@@ -368,14 +385,15 @@ export function buildChecker(s: Statement, sink: DiagnosticSink): CheckerDraft |
     type: 'MISC_CHECK',
     explicit: explicitOf(d),
       explicitAlpha: d.alpha,
-    build: (r): MiscCheck => ({
-      type: 'MISC_CHECK',
-      ...commonOf(d, r, pos),
-      script,
-      timeoutSeconds: d.timeoutSeconds,
-      dynamic: d.dynamic,
-      user: d.user,
-    }),
+    build: (r): MiscCheck => {
+      const c = commonOf(d, r, pos) as Draft<MiscCheck>;
+      c.type = 'MISC_CHECK';
+      c.script = script;
+      c.timeoutSeconds = d.timeoutSeconds;
+      c.dynamic = d.dynamic;
+      c.user = d.user;
+      return c;
+    },
   };
 }
 
