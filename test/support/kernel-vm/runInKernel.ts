@@ -4,7 +4,11 @@ import { kernelVmScriptPath } from './KernelVmScript.js';
 export interface KernelRunOptions {
   /** Where the command runs; the only host directory the guest can write to (default: process.cwd()). */
   cwd?: string;
-  /** Added to this process's environment, all of which the guest inherits. */
+  /**
+   * Added to this process's environment, which the guest inherits except for the test
+   * runner's own `VITEST*`/`TINYPOOL*` variables (a vitest started in the guest is a new
+   * run, not a worker of this one).
+   */
   env?: NodeJS.ProcessEnv;
   /** Bound on the command, counted from the guest's boot (default 10 min); exit 124 when hit. */
   timeoutMs?: number;
@@ -32,8 +36,9 @@ const HOST_ALLOWANCE_MS = 5 * 60_000;
  */
 export async function runInKernel(cmd: readonly string[], opts: KernelRunOptions = {}): Promise<KernelRunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const inherited = Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('TINYPOOL'));
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...Object.fromEntries(inherited),
     ...opts.env,
     VM_TIMEOUT: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
   };

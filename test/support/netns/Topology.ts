@@ -139,8 +139,9 @@ export class Topology implements ExitCleanupTarget {
 
   /**
    * Pulls the cable: the bridge end of the veth goes down, so the host's interface loses
-   * carrier (NO-CARRIER, operstate DOWN) but stays administratively up and keeps its
-   * addresses and routes, like a real NIC whose link partner went away.
+   * carrier (NO-CARRIER; operstate DOWN, or LOWERLAYERDOWN on 6.1) but stays
+   * administratively up and keeps its addresses and routes, like a real NIC whose link
+   * partner went away.
    */
   async linkDown(host: string, ifname: string): Promise<void> {
     const l = this.link(host, ifname);
