@@ -21,7 +21,14 @@ export class PacketListeners<M> {
   addPacketListener(listener: PacketListener<M>): () => void {
     const wasActive = this.packets.size > 0;
     this.packets.add(listener);
-    if (!wasActive) this.onActiveChange(true);
+    if (!wasActive) {
+      try {
+        this.onActiveChange(true);
+      } catch (e) {
+        this.packets.delete(listener);
+        throw e;
+      }
+    }
     return () => {
       if (this.packets.delete(listener) && this.packets.size === 0) this.onActiveChange(false);
     };

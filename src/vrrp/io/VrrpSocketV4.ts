@@ -92,10 +92,11 @@ export class VrrpSocketV4 {
   static open(options: VrrpSocketV4Options): VrrpSocketV4 {
     const raw = options.rawSocket ?? loadRawSocket();
     const { ifname } = options;
+    // The addon is needed only to look up the ifindex or to enter a namespace.
     const needsBinding = options.netns !== undefined || options.ifindex === undefined;
     const binding = needsBinding ? (options.binding ?? loadVigilNet()) : undefined;
     const create = (): VrrpSocketV4 => {
-      const ifindex = options.ifindex ?? interfaceIndexOf(binding as VigilNetBinding, ifname);
+      const ifindex = options.ifindex ?? interfaceIndexOf(binding ?? loadVigilNet(), ifname);
       let socket: RawSocket;
       try {
         socket = raw.createSocket({ protocol: options.protocol ?? IPPROTO_VRRP, addressFamily: raw.AddressFamily.IPv4 });

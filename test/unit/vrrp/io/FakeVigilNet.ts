@@ -26,7 +26,13 @@ class FakePolled<I> {
   /** Scripted outcomes for the next send() calls: throw an error or return a byte count. */
   readonly sendScript: (NativeSystemError | number)[] = [];
 
+  /** Thrown by the next startReceiving(), as uv_poll_start failures are. */
+  startError: NativeSystemError | undefined;
+
   startReceiving(callback: NativeReceiveCallback<I>): void {
+    const error = this.startError;
+    this.startError = undefined;
+    if (error !== undefined) throw error;
     this.receiver = callback;
     this.startCount++;
   }

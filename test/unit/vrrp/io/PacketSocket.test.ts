@@ -109,6 +109,18 @@ describe('PacketSocket adapter', () => {
     expect(native.stopCount).toBe(1);
   });
 
+  it('does not count a listener whose registration failed to start receiving', () => {
+    const fake = new FakeVigilNet();
+    const { socket, native } = openOn(fake);
+    native.startError = errnoError('ENOMEM', 'uv_poll_start');
+    expect(() => socket.onPacket(() => undefined)).toThrow(
+      expect.objectContaining({ code: 'VRRP_IO_RECEIVE_FAILED', details: expect.objectContaining({ errno: 'ENOMEM' }) as object }) as Error,
+    );
+    socket.onPacket(() => undefined);
+    expect(native.startCount).toBe(1);
+    expect(native.receiver).toBeDefined();
+  });
+
   it('hands receive errors to error listeners as VRRP_IO_RECEIVE_FAILED and counts them', () => {
     const fake = new FakeVigilNet();
     const { socket, native } = openOn(fake);
