@@ -63,7 +63,7 @@ import { addressFamily, forwardingName, protocolName, protocolNumber, tunnelType
 import { decodeNetmask } from '../IpvsServiceAttributes.js';
 import { daemonStateName } from '../IpvsDaemonAttributes.js';
 import { encodeDaemonMessage, encodeDestMessage, encodeServiceMessage, encodeU32Message, type ReplyHeader } from './FakeIpvsReplyEncoder.js';
-import type { FakeCounters, FakeDaemonRecord, FakeDestRecord, FakeServiceRecord } from './FakeIpvsState.js';
+import type { FakeCounters, FakeDaemonRecord, FakeServiceRecord } from './FakeIpvsState.js';
 import { CMD_POLICY, familyAddress, parseDaemonRequest, parseDaemonState, parseDestRequest, parseServiceRequest, type ServiceRequest } from './FakeIpvsRequestParser.js';
 import { KernelErrno, validateAttributes, walkAttributes, type KernelAttributes } from './KernelAttributePolicy.js';
 

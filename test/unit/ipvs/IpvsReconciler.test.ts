@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AF_INET, IP_VS_SVC_F_HASHED, IP_VS_SVC_F_PERSISTENT } from '../../../src/ipvs/IpvsConstants.js';
 import { IpvsCodec } from '../../../src/ipvs/IpvsCodec.js';
 import { ipvsServiceDestKey, ipvsServiceKey } from '../../../src/ipvs/IpvsKey.js';
-import type { IpvsDest, IpvsTable } from '../../../src/ipvs/IpvsModel.js';
+import type { IpvsDest, IpvsService, IpvsTable } from '../../../src/ipvs/IpvsModel.js';
 import type { IpvsOperation } from '../../../src/ipvs/IpvsOperation.js';
 import { reconcileIpvs, type IpvsOwnership } from '../../../src/ipvs/IpvsReconciler.js';
 import { SeededRandom } from '../netlink/support/SeededRandom.js';
@@ -232,7 +232,7 @@ describe('reconcileIpvs: properties on seeded random tables', () => {
 
 describe('reconcileIpvs with the defaults ipvsadm uses', () => {
   it('treats omitted optional fields as their defaults', () => {
-    const minimal = { kind: 'inet' as const, af: AF_INET, protocol: 'tcp' as const, address: '192.0.2.1', port: 80, scheduler: 'wrr' };
+    const minimal: IpvsService = { kind: 'inet', af: AF_INET, protocol: 'tcp', address: '192.0.2.1', port: 80, scheduler: 'wrr' };
     const dest: IpvsDest = { af: AF_INET, address: '198.51.100.2', port: 8080, forwarding: 'masq', weight: 1 };
     const session = kernelWith([{ service: minimal, dests: [dest] }]);
     expect(reconcileIpvs([{ service: minimal, dests: [dest] }], session.readTable())).toEqual([]);
