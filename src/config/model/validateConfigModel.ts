@@ -129,6 +129,24 @@ export function validateConfigModel(config: VigilConfig, declared?: DeclaredName
     sink.error('undefined-reference', { pos: lvsSync.pos, length: 'lvs_sync_daemon'.length }, 'lvs_sync_daemon', `lvs_sync_daemon refers to vrrp_instance '${lvsSync.vrrpInstance}', which is not defined`, 'name one of the vrrp_instance blocks');
   }
 
+  // check_data.c: "zero port only valid for persistent services - setting" — keepalived makes the
+  // service persistent behind the user's back.
+  const groupsByName = new Map(config.virtualServerGroups.map((g) => [g.name, g]));
+  for (const vs of config.virtualServers) {
+    if (vs.key.kind !== 'group' || vs.persistenceTimeoutSeconds !== null) continue;
+    for (const e of groupsByName.get(vs.key.group)?.entries ?? []) {
+      if (e.kind !== 'fwmark' && e.port === 0) {
+        sink.error(
+          'missing-required',
+          { pos: e.pos },
+          'virtual_server_group',
+          `virtual_server_group ${vs.key.group} has an entry without a port, but virtual_server group ${vs.key.group} is not persistent (keepalived makes it persistent)`,
+          'add a port to the entry, or persistence_timeout to the virtual server',
+        );
+      }
+    }
+  }
+
   const services = new Map<string, VirtualServer>();
   for (const vs of config.virtualServers) {
     if (vs.key.kind === 'group' && !vsgNames.has(vs.key.group)) {

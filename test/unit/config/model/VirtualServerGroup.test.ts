@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFromText, errors, only } from './buildFromText.js';
 
-const USE = '\nvirtual_server group G {\n  protocol TCP\n  real_server 192.0.2.10 80 {\n  }\n}';
+const USE = '\nvirtual_server group G {\n  protocol TCP\n  persistence_timeout 60\n  real_server 192.0.2.10 80 {\n  }\n}';
 
 describe('virtual_server_group', () => {
   it('reads addresses, ranges and fwmarks', () => {
@@ -31,6 +31,11 @@ describe('virtual_server_group', () => {
   it('rejects a range whose end is not above its start', () => {
     const d = only(buildFromText(`virtual_server_group G {\n  192.0.2.10-3 80\n}${USE}`).diagnostics, 'invalid-value');
     expect(d).toMatchObject({ pos: { line: 2, col: 3 }, keyword: 'virtual_server_group' });
+  });
+
+  it('an entry without a port needs a persistent virtual server (keepalived forces persistence)', () => {
+    const { diagnostics } = buildFromText('virtual_server_group G {\n  192.0.2.50\n}\nvirtual_server group G {\n  protocol TCP\n  real_server 192.0.2.10 80 {\n  }\n}');
+    expect(only(diagnostics, 'missing-required')).toMatchObject({ pos: { line: 2, col: 3 }, hint: 'add a port to the entry, or persistence_timeout to the virtual server' });
   });
 
   it('an empty group is an error (keepalived removes it)', () => {

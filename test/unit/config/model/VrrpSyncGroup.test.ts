@@ -64,6 +64,21 @@ ${instance('', 'VI_1', 1)}${instance('', 'VI_2', 2)}`);
     expect(only(diagnostics, 'duplicate-keyword')).toMatchObject({ severity: 'warning', pos: { line: 6, col: 3 } });
   });
 
+  it('weighted tracking in a member needs sync_group_tracking_weight (keepalived ignores the weight)', () => {
+    const text = (extra: string) => `vrrp_script chk {\n  script /bin/true\n  weight -10\n}\nvrrp_sync_group G {\n  group {\n    VI_1\n  }\n${extra}}\n${instance('  track_script {\n    chk\n  }\n  track_interface {\n    eth1 weight 5\n    eth2\n  }')}`;
+    const d = buildFromText(text('')).diagnostics.filter((x) => x.code === 'conflicting-options');
+    expect(d.map((x) => [x.keyword, x.pos?.line, x.pos?.col, x.hint])).toEqual([
+      ['track_script', 17, 5, "add 'sync_group_tracking_weight' to vrrp_sync_group G, or use weight 0"],
+      ['track_interface', 20, 5, "add 'sync_group_tracking_weight' to vrrp_sync_group G, or use weight 0"],
+    ]);
+    expect(errors(buildFromText(text('  sync_group_tracking_weight\n')).diagnostics)).toEqual([]);
+  });
+
+  it('an instance can be in only one sync group', () => {
+    const { diagnostics } = buildFromText(`vrrp_sync_group A {\n  group {\n    VI_1\n  }\n}\nvrrp_sync_group B {\n  group {\n    VI_1\n  }\n}\n${instance('')}`);
+    expect(only(diagnostics, 'duplicate-name')).toMatchObject({ pos: { line: 8, col: 5 }, keyword: 'group' });
+  });
+
   it('a group without members is an error', () => {
     const { diagnostics } = buildFromText('vrrp_sync_group G {\n  notify /x\n}');
     expect(only(diagnostics, 'missing-required')).toMatchObject({ pos: { line: 1, col: 1 }, hint: 'add: group { VI_1 VI_2 }' });
