@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isVigilError } from '../../../src/core/VigilError.js';
 import {
   ETHERTYPE_IPV4,
   ETHERTYPE_IPV6,
@@ -73,29 +72,6 @@ const ROUTED: TopologySpec = {
     },
   ],
 };
-
-describe('topology spec checks', () => {
-  it('rejects addresses outside the documentation ranges, bad MACs and unknown segments together', async () => {
-    const err = await Topology.create({
-      segments: ['lan'],
-      hosts: [
-        { name: 'a', links: [{ segment: 'lan', ipv4: ['10.0.0.1/24'], mac: '01:00:5e:00:00:01' }] },
-        { name: 'b', links: [{ segment: 'wan', ipv6: ['fd00::1/64'] }] },
-      ],
-    }).catch((e: unknown) => e);
-    expect(isVigilError(err, 'NETNS_SPEC_INVALID')).toBe(true);
-    const problems = (err as { details: { problems: string[] } }).details.problems;
-    expect(problems.some((p) => p.includes('10.0.0.1/24') && p.includes('documentation'))).toBe(true);
-    expect(problems.some((p) => p.includes('01:00:5e:00:00:01') && p.includes('unicast'))).toBe(true);
-    expect(problems.some((p) => p.includes('unknown segment "wan"'))).toBe(true);
-    expect(problems.some((p) => p.includes('fd00::1/64'))).toBe(true);
-  });
-
-  it('rejects a segment name too long for an interface name', async () => {
-    const err = await Topology.create({ segments: ['a-very-long-segment'], hosts: [] }).catch((e: unknown) => e);
-    expect(isVigilError(err, 'NETNS_SPEC_INVALID')).toBe(true);
-  });
-});
 
 describe.skipIf(!support.ok && !mustRun)('netns topology harness', () => {
   const rootBefore = rootLinks();
