@@ -119,7 +119,7 @@ export function planTopology(spec: TopologySpec): TopologyPlan {
       if (l.mac !== undefined) {
         mac = l.mac.toLowerCase();
         const firstOctet = parseInt(mac.slice(0, 2), 16);
-        // Bit 0 of the first octet is the group (multicast) bit (IEEE 802, section 8.2).
+        // Bit 0 of the first octet is the I/G (individual/group) bit of IEEE Std 802 MACs.
         if (!MAC.test(mac) || (firstOctet & 1) === 1 || mac === '00:00:00:00:00:00') {
           problems.push(`${at}: mac ${l.mac} is not a unicast MAC address`);
         }
