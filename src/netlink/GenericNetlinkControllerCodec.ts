@@ -101,7 +101,10 @@ export function parseFamilyReply(message: NetlinkMessage): GenericNetlinkFamily 
  * Encodes a CTRL_CMD_NEWFAMILY reply the way net/netlink/genetlink.c ctrl_fill_info()
  * lays it out (name, id, version, hdrsize, maxattr, ops, groups); used by fakes.
  */
-export function encodeFamilyReply(family: GenericNetlinkFamily, header: { readonly seq: number; readonly portId: number }): Uint8Array {
+export function encodeFamilyReply(
+  family: GenericNetlinkFamily,
+  header: { readonly seq: number; readonly portId: number; readonly flags?: number },
+): Uint8Array {
   const writer = new NetlinkAttributeWriter()
     .string(CTRL_ATTR_FAMILY_NAME, family.name)
     .u16(CTRL_ATTR_FAMILY_ID, family.id)
@@ -135,7 +138,8 @@ export function encodeFamilyReply(family: GenericNetlinkFamily, header: { readon
     );
   }
   return encodeGenericNetlinkMessage(
-    { type: GENL_ID_CTRL, flags: 0, seq: header.seq, pid: header.portId },
+    { type: GENL_ID_CTRL, flags: header.flags ?? 0, seq: header.seq, pid: header.portId },
+    // The controller family answers with its own version, 2 (genetlink.c genl_ctrl).
     { cmd: CTRL_CMD_NEWFAMILY, version: 2 },
     writer.toBytes(),
   );

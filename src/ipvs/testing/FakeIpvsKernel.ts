@@ -252,8 +252,7 @@ export class FakeIpvsKernel {
     if (message.payload[0] !== CTRL_CMD_GETFAMILY) fail(LINUX_ERRNO.EOPNOTSUPP);
     const header = { seq: message.header.seq, portId };
     if ((message.header.flags & NLM_F_DUMP) === NLM_F_DUMP) {
-      const part = encodeFamilyReply(this.familyDescription(), header);
-      part[6] = NLM_F_MULTI; // flags of a dump part
+      const part = encodeFamilyReply(this.familyDescription(), { ...header, flags: NLM_F_MULTI });
       return { datagrams: [part, encodeDoneReply(message.header.seq, portId)] };
     }
     const attributes = walkAttributes(message.payload.subarray(GENL_HDRLEN));
@@ -346,72 +345,77 @@ export class FakeIpvsKernel {
     }
     const fullService = cmd === IPVS_CMD_NEW_SERVICE || cmd === IPVS_CMD_SET_SERVICE;
     const request = parseServiceRequest(attrs.get(IPVS_CMD_ATTR_SERVICE), fullService);
-    const service = this.findService(request);
-    if (cmd !== IPVS_CMD_NEW_SERVICE && service === undefined) fail(LINUX_ERRNO.ESRCH);
-
-    if (cmd === IPVS_CMD_NEW_DEST || cmd === IPVS_CMD_SET_DEST || cmd === IPVS_CMD_DEL_DEST) {
-      const svc = service as FakeServiceRecord;
-      const dest = parseDestRequest(attrs.get(IPVS_CMD_ATTR_DEST), cmd !== IPVS_CMD_DEL_DEST);
-      // Old user space sends no ADDR_FAMILY: the dest then has the service's family.
-      if (dest.af === 0) dest.af = svc.af;
-      if (dest.af !== AF_INET && dest.af !== AF_INET6) fail(LINUX_ERRNO.EAFNOSUPPORT);
-      if (dest.af !== svc.af && cmd !== IPVS_CMD_DEL_DEST) {
-        // Sync daemons cannot carry mixed-family dests, and only tunnelling can forward them.
-        if (this.master !== null || this.backup !== null) fail(LINUX_ERRNO.EINVAL);
-        if (dest.full?.forwarding !== IP_VS_CONN_F_TUNNEL) fail(LINUX_ERRNO.EINVAL);
-      }
-      const addr = familyAddress(dest.af, dest.addr);
-      const index = svc.dests.findIndex((d) => d.af === dest.af && d.port === dest.port && sameAddress(d.af, d.addr, addr));
-      if (cmd === IPVS_CMD_DEL_DEST) {
-        if (index === -1) fail(LINUX_ERRNO.ENOENT);
-        svc.dests.splice(index, 1);
-        return;
-      }
-      const settings = dest.full;
-      if (settings === undefined) fail(LINUX_ERRNO.EINVAL);
-      // ip_vs_add_dest() / ip_vs_edit_dest() checks, in the kernel's order.
-      if (settings.weight < 0) fail(LINUX_ERRNO.ERANGE);
-      if (settings.lowerThreshold > settings.upperThreshold) fail(LINUX_ERRNO.ERANGE);
-      if (settings.tunnelType === IP_VS_CONN_F_TUNNEL_TYPE_GUE && settings.tunnelPort === 0) fail(LINUX_ERRNO.EINVAL);
-      if (cmd === IPVS_CMD_NEW_DEST) {
-        if (index !== -1) fail(LINUX_ERRNO.EEXIST);
-        svc.dests.unshift({
-          af: dest.af,
-          addr,
-          port: dest.port,
-          ...settings,
-          activeConnections: 0,
-          inactiveConnections: 0,
-          persistentConnections: 0,
-          stats: ZERO_STATS,
-        });
-      } else {
-        const existing = svc.dests[index] ?? fail(LINUX_ERRNO.ENOENT);
-        Object.assign(existing, settings);
-      }
+    const existing = this.findService(request);
+    if (cmd === IPVS_CMD_NEW_SERVICE) {
+      if (existing !== undefined) fail(LINUX_ERRNO.EEXIST);
+      this.addService(request);
       return;
     }
-
+    // Every other command needs the service to exist.
+    const service = existing ?? fail(LINUX_ERRNO.ESRCH);
     switch (cmd) {
-      case IPVS_CMD_NEW_SERVICE:
-        if (service !== undefined) fail(LINUX_ERRNO.EEXIST);
-        this.addService(request);
+      case IPVS_CMD_NEW_DEST:
+      case IPVS_CMD_SET_DEST:
+      case IPVS_CMD_DEL_DEST:
+        this.destCommand(cmd, service, attrs);
         return;
       case IPVS_CMD_SET_SERVICE:
-        this.editService(service as FakeServiceRecord, request);
+        this.editService(service, request);
         return;
       case IPVS_CMD_DEL_SERVICE: {
         // The service's dests go with it.
-        const list = request.fwmark !== 0 ? this.fwmarkServices : this.inetServices;
-        list.splice(list.indexOf(service as FakeServiceRecord), 1);
+        const list = service.fwmark !== 0 ? this.fwmarkServices : this.inetServices;
+        list.splice(list.indexOf(service), 1);
         return;
       }
       case IPVS_CMD_ZERO:
-        this.zero(service as FakeServiceRecord);
+        this.zero(service);
         return;
       default:
         fail(LINUX_ERRNO.EINVAL);
     }
+  }
+
+  /** The dest part of ip_vs_genl_set_cmd(), then ip_vs_add_dest / ip_vs_edit_dest / ip_vs_del_dest. */
+  private destCommand(cmd: number, service: FakeServiceRecord, attrs: KernelAttributes): void {
+    const dest = parseDestRequest(attrs.get(IPVS_CMD_ATTR_DEST), cmd !== IPVS_CMD_DEL_DEST);
+    // Old user space sends no ADDR_FAMILY: the dest then has the service's family.
+    const af = dest.af === 0 ? service.af : dest.af;
+    if (af !== AF_INET && af !== AF_INET6) fail(LINUX_ERRNO.EAFNOSUPPORT);
+    if (af !== service.af && cmd !== IPVS_CMD_DEL_DEST) {
+      // Sync daemons cannot carry mixed-family dests, and only tunnelling can forward them.
+      if (this.master !== null || this.backup !== null) fail(LINUX_ERRNO.EINVAL);
+      if (dest.full?.forwarding !== IP_VS_CONN_F_TUNNEL) fail(LINUX_ERRNO.EINVAL);
+    }
+    const addr = familyAddress(af, dest.addr);
+    const index = service.dests.findIndex((d) => d.af === af && d.port === dest.port && sameAddress(af, d.addr, addr));
+    if (cmd === IPVS_CMD_DEL_DEST) {
+      if (index === -1) fail(LINUX_ERRNO.ENOENT);
+      service.dests.splice(index, 1);
+      return;
+    }
+    const settings = dest.full ?? fail(LINUX_ERRNO.EINVAL);
+    // The checks ip_vs_add_dest() and ip_vs_edit_dest() make before looking the dest up.
+    if (settings.weight < 0) fail(LINUX_ERRNO.ERANGE);
+    if (settings.lowerThreshold > settings.upperThreshold) fail(LINUX_ERRNO.ERANGE);
+    if (settings.tunnelType === IP_VS_CONN_F_TUNNEL_TYPE_GUE && settings.tunnelPort === 0) fail(LINUX_ERRNO.EINVAL);
+    if (cmd === IPVS_CMD_NEW_DEST) {
+      if (index !== -1) fail(LINUX_ERRNO.EEXIST);
+      // Linked at the head of svc->destinations: dumps list the newest dest first.
+      service.dests.unshift({
+        af,
+        addr,
+        port: dest.port,
+        ...settings,
+        activeConnections: 0,
+        inactiveConnections: 0,
+        persistentConnections: 0,
+        stats: ZERO_STATS,
+      });
+      return;
+    }
+    const record = service.dests[index] ?? fail(LINUX_ERRNO.ENOENT);
+    Object.assign(record, settings);
   }
 
   /** Scheduler, persistence engine and IPv6 prefix checks shared by add and edit (ip_vs_add_service order). */
