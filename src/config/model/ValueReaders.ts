@@ -35,7 +35,8 @@ const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 function rangeText(r: NumberRange): string {
-  return r.max === Infinity ? `at least ${r.min}` : `${r.min}..${r.max}`;
+  // Bounds like ULONG_MAX microseconds are "no limit" to a person.
+  return r.max >= 1e12 ? `at least ${r.min}` : `${r.min}..${r.max}`;
 }
 
 function checkRange(value: number, word: Word, keyword: string, range: NumberRange, sink: DiagnosticSink): number | null {

@@ -31,8 +31,10 @@ import {
 export const SUPPORTED_CHECKERS = ['TCP_CHECK', 'HTTP_GET', 'SSL_GET', 'MISC_CHECK'] as const;
 export const UNSUPPORTED_CHECKERS: readonly UnsupportedCheckerType[] = ['SMTP_CHECK', 'DNS_CHECK', 'UDP_CHECK', 'PING_CHECK', 'FILE_CHECK', 'BFD_CHECK'];
 
-/** Timers keepalived reads with read_timer: microsecond resolution up to UINT_MAX µs. */
+/** connect_timeout: read_timer(..., 1, UINT_MAX) in microseconds (check_api.c). */
 const MAX_TIMER_SECONDS = 4294.967295;
+/** delay_loop, delay_before_retry, warmup: read_timer with no upper bound, i.e. ULONG_MAX µs. */
+const MAX_UNBOUNDED_TIMER_SECONDS = 18446744073709.55;
 
 /** Settings a checker, a real server or a virtual server can each give; `null` = not written here. */
 export interface InheritableCheckerSettings {
@@ -90,11 +92,11 @@ interface MiscDraft extends CommonDraft {
   user: ScriptUser | null;
 }
 
-function seconds<T extends InheritableCheckerSettings>(key: keyof InheritableCheckerSettings, min: number): KeywordRule<T> {
+function seconds<T extends InheritableCheckerSettings>(key: keyof InheritableCheckerSettings, min: number, max = MAX_UNBOUNDED_TIMER_SECONDS): KeywordRule<T> {
   return {
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readSeconds(s, 0, { min, max: MAX_TIMER_SECONDS, keepalivedDoes: 'ignores the line' }, sink);
+      const v = readSeconds(s, 0, { min, max, keepalivedDoes: 'ignores the line' }, sink);
       if (v !== null) d[key] = v;
     },
   };
@@ -139,7 +141,7 @@ function connectionRules<T extends CommonDraft>(): KeywordRules<T> {
         } else d.bindInterface = name;
       },
     },
-    connect_timeout: seconds<T>('connectTimeoutSeconds', 0.000001),
+    connect_timeout: seconds<T>('connectTimeoutSeconds', 0.000001, MAX_TIMER_SECONDS),
     fwmark: { minArgs: 1, apply: (s, d, sink) => (d.fwmark = readInteger(s, 0, { min: 0, max: 0xffffffff }, sink)) },
   };
 }
@@ -295,8 +297,9 @@ const MISC_RULES: KeywordRules<MiscDraft> = {
   misc_timeout: {
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readSeconds(s, 0, { min: 1, max: 4294, integer: true, keepalivedDoes: 'ignores the line' }, sink);
-      if (v !== null) d.timeoutSeconds = v;
+      // check_misc.c: whole seconds 0..UINT_MAX / TIMER_HZ; 0 means "no timeout of its own".
+      const v = readSeconds(s, 0, { min: 0, max: 4294, integer: true, keepalivedDoes: 'ignores the line' }, sink);
+      if (v !== null) d.timeoutSeconds = v === 0 ? null : v;
     },
   },
   misc_dynamic: { apply: (_s, d) => (d.dynamic = true) },

@@ -19,7 +19,9 @@ import {
 
 /** keepalived's limit for whole-second timers: UINT_MAX microseconds (global_parser.c). */
 const MAX_TIMER_SECONDS = 4294;
-/** ip_vs.h / keepalived LVS_MAX_TIMEOUT: 31 days. */
+/** C INT_MAX, keepalived's bound for several counters. */
+const INT_MAX = 2147483647;
+/** keepalived global_data.h LVS_MAX_TIMEOUT: 31 days. */
 const LVS_MAX_TIMEOUT_SECONDS = 86400 * 31;
 
 /**
@@ -189,7 +191,8 @@ const RULES: KeywordRules<GlobalDraft> = {
   vrrp_garp_master_refresh: {
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readSeconds(s, 0, { min: 0, max: MAX_TIMER_SECONDS, integer: true }, sink);
+      // global_parser.c: whole seconds, 0..UINT_MAX (unlike the delays, not bounded by TIMER_HZ).
+      const v = readSeconds(s, 0, { min: 0, max: 0xffffffff, integer: true }, sink);
       if (v !== null) d.vrrpGarpMasterRefreshSeconds = v;
     },
   },
@@ -213,7 +216,7 @@ const RULES: KeywordRules<GlobalDraft> = {
   vrrp_garp_lower_prio_repeat: {
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readInteger(s, 0, { min: 0, max: 0xffffffff }, sink);
+      const v = readInteger(s, 0, { min: 0, max: INT_MAX }, sink);
       if (v !== null) {
         d.vrrpGarpLowerPrioRepeat = v;
         d.lowerPrioRepeatSet = true;

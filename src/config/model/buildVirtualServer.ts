@@ -27,8 +27,10 @@ import {
 } from './ValueReaders.js';
 import type { LvsMethod, LvsProtocol, RealServer, SorryServer, VirtualServer, VirtualServerKey } from './VirtualServer.js';
 
-/** read_timer limit: UINT_MAX microseconds. */
+/** connect_timeout: read_timer(..., 1, UINT_MAX) microseconds (check_parser.c). */
 const MAX_TIMER_SECONDS = 4294.967295;
+/** delay_loop, delay_before_retry, warmup: read_timer with no upper bound (ULONG_MAX µs). */
+const MAX_UNBOUNDED_TIMER_SECONDS = 18446744073709.55;
 /** keepalived LVS_MAX_TIMEOUT (31 days) bounds persistence_timeout. */
 const LVS_MAX_TIMEOUT_SECONDS = 86400 * 31;
 /** Schedulers keepalived 2.2.7 accepts (check_parser.c lvs_schedulers; the kernel's ip_vs_*.c). */
@@ -62,10 +64,10 @@ function boolSetter<T>(set: (d: T, v: boolean) => void): KeywordRule<T> {
 
 /** VS- and RS-level checker defaults (check_parser.c vs_/rs_ *_handler). */
 function inheritableRules<T extends InheritableCheckerSettings>(): KeywordRules<T> {
-  const timer = (key: 'delayBeforeRetrySeconds' | 'warmupSeconds' | 'delayLoopSeconds' | 'connectTimeoutSeconds', min: number): KeywordRule<T> => ({
+  const timer = (key: 'delayBeforeRetrySeconds' | 'warmupSeconds' | 'delayLoopSeconds' | 'connectTimeoutSeconds', min: number, max = MAX_UNBOUNDED_TIMER_SECONDS): KeywordRule<T> => ({
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readSeconds(s, 0, { min, max: MAX_TIMER_SECONDS, keepalivedDoes: 'ignores the line' }, sink);
+      const v = readSeconds(s, 0, { min, max, keepalivedDoes: 'ignores the line' }, sink);
       if (v !== null) d[key] = v;
     },
   });
@@ -81,7 +83,7 @@ function inheritableRules<T extends InheritableCheckerSettings>(): KeywordRules<
     delay_before_retry: timer('delayBeforeRetrySeconds', 0),
     warmup: timer('warmupSeconds', 0),
     delay_loop: timer('delayLoopSeconds', 0.000001),
-    connect_timeout: timer('connectTimeoutSeconds', 0.000001),
+    connect_timeout: timer('connectTimeoutSeconds', 0.000001, MAX_TIMER_SECONDS),
   };
 }
 

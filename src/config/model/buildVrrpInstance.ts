@@ -266,10 +266,11 @@ const RULES: KeywordRules<InstanceDraft> = {
   smtp_alert: boolRule((d, v) => (d.smtpAlert = v)),
   garp_master_delay: wholeSecondsRule(0, (d, v) => (d.garpMasterDelay = v), 'ignores the line'),
   garp_master_repeat: intRule(1, 0xffffffff, (d, v) => (d.garpMasterRepeat = v), 'uses 1 for 0'),
-  garp_master_refresh: wholeSecondsRule(0, (d, v) => (d.garpMasterRefresh = v), 'ignores the line'),
+  // vrrp_parser.c: refresh is whole seconds up to UINT_MAX; the delays stop at UINT_MAX / TIMER_HZ.
+  garp_master_refresh: intRule(0, 0xffffffff, (d, v) => (d.garpMasterRefresh = v), 'ignores the line'),
   garp_master_refresh_repeat: intRule(1, 0xffffffff, (d, v) => (d.garpMasterRefreshRepeat = v), 'uses 1 for 0'),
   garp_lower_prio_delay: wholeSecondsRule(0, (d, v) => (d.garpLowerPrioDelay = v), 'ignores the line'),
-  garp_lower_prio_repeat: intRule(0, 0xffffffff, (d, v) => (d.garpLowerPrioRepeat = v)),
+  garp_lower_prio_repeat: intRule(0, 2147483647, (d, v) => (d.garpLowerPrioRepeat = v), 'ignores the line'),
   lower_prio_no_advert: boolRule((d, v) => (d.lowerPrioNoAdvert = v)),
   higher_prio_send_advert: boolRule((d, v) => (d.higherPrioSendAdvert = v)),
   use_vmac: {

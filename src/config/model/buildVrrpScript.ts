@@ -9,6 +9,8 @@ import type { VrrpScript } from './VrrpScript.js';
 
 /** keepalived vrrp_parser.c: interval/timeout are whole seconds up to UINT_MAX / TIMER_HZ. */
 const MAX_SCRIPT_SECONDS = 4294;
+/** C INT_MAX: vrrp_parser.c bounds rise and fall with it. */
+const INT_MAX = 2147483647;
 /** vrrp_parser.c: "vrrp_script %s weight %s must be in [-253, 253]". */
 const SCRIPT_WEIGHT_LIMIT = 253;
 
@@ -47,14 +49,14 @@ const RULES: KeywordRules<ScriptDraft> = {
   rise: {
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readInteger(s, 0, { min: 1, max: 0xffffffff, keepalivedDoes: 'uses 1 instead' }, sink);
+      const v = readInteger(s, 0, { min: 1, max: INT_MAX, keepalivedDoes: 'uses 1 instead' }, sink);
       if (v !== null) d.rise = v;
     },
   },
   fall: {
     minArgs: 1,
     apply: (s, d, sink) => {
-      const v = readInteger(s, 0, { min: 1, max: 0xffffffff, keepalivedDoes: 'uses 1 instead' }, sink);
+      const v = readInteger(s, 0, { min: 1, max: INT_MAX, keepalivedDoes: 'uses 1 instead' }, sink);
       if (v !== null) d.fall = v;
     },
   },
