@@ -241,6 +241,15 @@ printf 'VM_CWD=%q\nVM_MODULES=%q\n' "$PWD" "${VM_MODULES:-}" > "$RUN/vm.conf"
 cmdline="console=ttyS0 panic=-1 mitigations=off lpj=10000000 tsc=reliable"
 [ -n "${VM_DEBUG:-}" ] || cmdline+=" quiet"
 
+# QEMU's option parser takes ',' as a separator; a literal comma in a path is written ',,'.
+qemu_path() { printf '%s' "${1//,/,,}"; }
+cwd_share=()
+if [ "$PWD" != / ]; then
+    # shellcheck disable=SC2054  # the commas belong to QEMU's option syntax
+    cwd_share=(-fsdev "local,id=vmcwd,path=$(qemu_path "$PWD"),security_model=none,multidevs=remap"
+        -device virtio-9p-pci,fsdev=vmcwd,mount_tag=vmcwd)
+fi
+
 boot() {
     rm -f "$RUN/started" "$RUN/status" "$RUN/timed-out"
     : > "$RUN/stdout"
@@ -250,19 +259,18 @@ boot() {
         -machine pc -accel "$accel" -cpu "$cpu" -m "$MEM" -smp "$CPUS" \
         -nodefaults -no-user-config -display none -no-reboot -nic none \
         -kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
-        -chardev file,id=console,path="$RUN/console.log" -serial chardev:console \
+        -chardev "file,id=console,path=$(qemu_path "$RUN")/console.log" -serial chardev:console \
         -fsdev local,id=vmroot,path=/,security_model=none,readonly=on,multidevs=remap \
         -device virtio-9p-pci,fsdev=vmroot,mount_tag=vmroot \
-        -fsdev local,id=vmmodules,path="$KDIR/lib/modules",security_model=none,readonly=on \
+        -fsdev "local,id=vmmodules,path=$(qemu_path "$KDIR")/lib/modules,security_model=none,readonly=on" \
         -device virtio-9p-pci,fsdev=vmmodules,mount_tag=vmmodules \
-        -fsdev local,id=vmjob,path="$RUN",security_model=none \
+        -fsdev "local,id=vmjob,path=$(qemu_path "$RUN"),security_model=none" \
         -device virtio-9p-pci,fsdev=vmjob,mount_tag=vmjob \
-        -fsdev local,id=vmcwd,path="$PWD",security_model=none,multidevs=remap \
-        -device virtio-9p-pci,fsdev=vmcwd,mount_tag=vmcwd \
+        "${cwd_share[@]}" \
         -device virtio-serial-pci \
-        -chardev file,id=out,path="$RUN/stdout",append=on \
+        -chardev "file,id=out,path=$(qemu_path "$RUN")/stdout,append=on" \
         -device virtserialport,chardev=out,name=vigil.stdout \
-        -chardev file,id=err,path="$RUN/stderr",append=on \
+        -chardev "file,id=err,path=$(qemu_path "$RUN")/stderr,append=on" \
         -device virtserialport,chardev=err,name=vigil.stderr \
         < /dev/null > "$RUN/qemu.log" 2>&1 &
     QEMU_PID=$!
