@@ -33,6 +33,7 @@ export interface ScriptCommand {
   readonly command: string;
   /** The command line split into program and arguments. */
   readonly argv: readonly string[];
+  /** Position of the keyword that gave the command (`notify_master`, `script`, `misc_path`). */
   readonly pos: SourcePos;
 }
 

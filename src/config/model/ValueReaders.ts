@@ -179,10 +179,9 @@ export function splitCommandLine(line: string): string[] {
 /** The rest of the line from `from` as a command keepalived would run. */
 export function readCommand(stmt: Statement, from: number): ScriptCommand | null {
   const words = stmt.args.slice(from);
-  const first = words[0];
-  if (!first) return null;
+  if (words.length === 0) return null;
   const command = words.map((w) => w.text).join(' ');
-  return { command, argv: splitCommandLine(command), pos: first.pos };
+  return { command, argv: splitCommandLine(command), pos: stmt.keyword.pos };
 }
 
 /** `user USERNAME [GROUPNAME]`. */
@@ -191,7 +190,7 @@ export function readScriptUser(stmt: Statement, sink: DiagnosticSink): ScriptUse
   if (!user) return null;
   const group = stmt.args[1];
   const kw = stmt.keyword.text;
-  return { user: wordText(user, kw, sink), group: group ? wordText(group, kw, sink) : null, pos: user.pos };
+  return { user: wordText(user, kw, sink), group: group ? wordText(group, kw, sink) : null, pos: stmt.keyword.pos };
 }
 
 /** Joined words for a free-text value (router_id, virtualhost, notification_email_from). */

@@ -293,7 +293,7 @@ const RULES: KeywordRules<GlobalDraft> = {
     apply: (s, d, sink) => {
       const host = readText(s, 0, sink);
       const port = s.args.length > 1 ? readInteger(s, 1, { min: 1, max: 65535 }, sink) : D.SMTP_PORT;
-      if (host !== null && port !== null && s.args[0]) d.smtpServer = { host, port, pos: s.args[0].pos };
+      if (host !== null && port !== null) d.smtpServer = { host, port, pos: s.keyword.pos };
     },
   },
   smtp_connect_timeout: {

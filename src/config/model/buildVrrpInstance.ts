@@ -17,7 +17,7 @@ const PASS_THROUGH: ReadonlySet<string> = new Set([
   'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'track_file',
   'track_process', 'track_bfd', 'track_src_ip', 'unicast_ttl', 'mcast_dst_ip', 'promote_secondaries',
   'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'lvs_sync_daemon_interface',
-  'down_timer_adverts', 'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size',
+  'down_timer_adverts', 'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size', 'vrf',
 ]);
 
 /** Everything read from the block, before defaults that depend on other settings are applied. */
