@@ -30,12 +30,12 @@
  * | `expansion-too-deep`  | error         | multi-line macros / generators nested deeper than the limit |
  * | `diagnostics-truncated` | note        | more diagnostics than the limit; this counts the rest |
  */
-import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { ParsedConfig } from './ConfigAst.js';
 import { DiagnosticSink } from './lexer/DiagnosticSink.js';
-import { splitPhysicalLines } from './lexer/PhysicalLines.js';
-import { decodeConfigBytes } from './lexer/SourceDecoder.js';
 import { StatementTreeBuilder } from './lexer/StatementTreeBuilder.js';
+import { type ConfigFileAccess, diskFileAccess, injectedFileAccess } from './preprocess/ConfigFileAccess.js';
+import { ALL_INCLUDE_CHECKS } from './preprocess/IncludeResolver.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './preprocess/ParseLimits.js';
 import { Preprocessor } from './preprocess/Preprocessor.js';
 
@@ -47,8 +47,9 @@ export interface ParseOptions {
   /** Injected for tests; default reads from disk. Returns null if the file does not exist. */
   readFile?: (path: string) => Buffer | null;
   /**
-   * Injected glob expander for tests; default uses the filesystem. Returns the names in `dir`
-   * (directories marked with a trailing `/`), or null if `dir` is not a readable directory.
+   * Injected glob expander for tests; default uses the filesystem (or, when only `readFile` is
+   * injected, lists nothing). Returns the entry names in `dir`, directories marked with a
+   * trailing `/`, or null if `dir` is not a readable directory.
    */
   listDir?: (dir: string) => string[] | null;
   /** Source of randomness for `${_RANDOM}`; default Math.random. */
@@ -57,34 +58,70 @@ export interface ParseOptions {
   limits?: Partial<ParseLimits>;
 }
 
+/** Read, preprocess and parse the config at `path` and everything it includes. */
 export function parseConfigFile(path: string, options: ParseOptions = {}): ParsedConfig {
-  const limits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
-  const sink = new DiagnosticSink(limits.maxDiagnostics);
-  let bytes: Buffer | null;
-  try {
-    bytes = options.readFile ? options.readFile(path) : readFileSync(path);
-  } catch {
-    bytes = null;
+  const setup = prepare(path, options);
+  const read = setup.files.read(path);
+  if (read.kind !== 'ok') {
+    const why =
+      read.kind === 'missing'
+        ? 'does not exist'
+        : read.kind === 'directory'
+          ? 'is a directory'
+          : read.kind === 'too-large'
+            ? `is ${read.size} bytes (limit ${setup.limits.maxFileBytes})`
+            : `cannot be read (${read.reason})`;
+    setup.sink.error(read.kind === 'too-large' ? 'file-too-large' : 'config-missing', `configuration file ${path} ${why}`, {
+      file: path,
+      line: 1,
+      col: 1,
+    });
+    return { statements: [], diagnostics: setup.sink.finish(), sources: new Map(), files: [] };
   }
-  if (!bytes) {
-    sink.error('config-missing', `configuration file ${path} not found`, { file: path, line: 1, col: 1 });
-    return { statements: [], diagnostics: sink.finish(), sources: new Map(), files: [] };
-  }
-  return parseConfigText(bytes, path, options);
+  return run(setup, read.bytes);
 }
 
+/** Preprocess and parse config text as if it were the file `file` (includes resolve from its directory). */
 export function parseConfigText(text: string | Buffer, file: string, options: ParseOptions = {}): ParsedConfig {
-  const limits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
-  const sink = new DiagnosticSink(limits.maxDiagnostics);
-  const sources = new Map<string, readonly string[]>();
-  const decoded = typeof text === 'string' ? text : decodeConfigBytes(text, file, sink);
-  const lines = splitPhysicalLines(decoded, file, sink, limits.maxLineChars);
-  sources.set(file, lines);
+  return run(prepare(file, options), text);
+}
 
-  const pre = new Preprocessor({ sink, limits });
-  pre.pushFile(file, lines);
+interface ParseSetup {
+  readonly file: string;
+  readonly options: ParseOptions;
+  readonly limits: ParseLimits;
+  readonly sink: DiagnosticSink;
+  readonly files: ConfigFileAccess;
+}
+
+function prepare(file: string, options: ParseOptions): ParseSetup {
+  const limits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
+  const files = options.readFile
+    ? injectedFileAccess(options.readFile, options.listDir, limits.maxFileBytes)
+    : options.listDir
+      ? { ...diskFileAccess(limits.maxFileBytes), listDir: options.listDir }
+      : diskFileAccess(limits.maxFileBytes);
+  return { file, options, limits, sink: new DiagnosticSink(limits.maxDiagnostics), files };
+}
+
+function run(setup: ParseSetup, content: string | Uint8Array): ParsedConfig {
+  const { file, options, limits, sink } = setup;
+  const pre = new Preprocessor({
+    sink,
+    limits,
+    configId: options.configId ?? defaultConfigId(),
+    includeChecks: options.includeCheck ? ALL_INCLUDE_CHECKS : 0,
+    files: setup.files,
+    random: options.random ?? Math.random,
+  });
+  pre.openRoot(file, content);
   const tree = new StatementTreeBuilder(sink, limits.maxBlockDepth);
   for (let line = pre.next(); line !== null; line = pre.next()) tree.add(line);
   const statements = tree.finish();
-  return { statements, diagnostics: sink.finish(), sources, files: [file] };
+  return { statements, diagnostics: sink.finish(), sources: pre.sources, files: pre.files };
+}
+
+/** keepalived's default config id: the node name up to the first '.' (keepalived.conf(5)). */
+function defaultConfigId(): string {
+  return hostname().split('.')[0] ?? '';
 }

@@ -1,71 +1,455 @@
+import { posix } from 'node:path';
+import type { Word } from '../ConfigAst.js';
 import { splitAtBrace } from '../lexer/BraceSplitter.js';
 import { stripComment } from '../lexer/CommentStripper.js';
 import type { DiagnosticSink } from '../lexer/DiagnosticSink.js';
 import type { LexedLine } from '../lexer/LexedLine.js';
+import { splitPhysicalLines } from '../lexer/PhysicalLines.js';
 import { PositionedText } from '../lexer/PositionedText.js';
+import { decodeConfigBytes } from '../lexer/SourceDecoder.js';
 import { splitLineWords } from '../lexer/WordSplitter.js';
+import type { SourcePos } from '../SourcePos.js';
+import { applyConfigIdCondition } from './ConfigIdCondition.js';
+import type { ConfigFileAccess } from './ConfigFileAccess.js';
+import { applyIncludeCheckStatement, IncludeCheck, parseIncludeLine, resolveInclude } from './IncludeResolver.js';
+import { continuationPiece, parseDefinitionLine } from './MacroDefinitionLine.js';
+import { expandMacros, type ExpansionBudget, type PendingExpansion } from './MacroExpander.js';
+import { type MacroDefinition, MacroTable } from './MacroTable.js';
 import type { ParseLimits } from './ParseLimits.js';
+import { parseLst, parseSeq, type SequenceGenerator } from './SequenceGenerator.js';
 
 export interface PreprocessContext {
   readonly sink: DiagnosticSink;
   readonly limits: ParseLimits;
+  readonly configId: string;
+  /** Checks applied to every include (ParseOptions.includeCheck). */
+  readonly includeChecks: number;
+  readonly files: ConfigFileAccess;
+  readonly random: () => number;
 }
 
 interface FileFrame {
+  readonly kind: 'file';
   readonly file: string;
+  readonly identity: string;
   readonly lines: readonly string[];
   index: number;
 }
 
+/** The files one include line matched, opened one at a time (keepalived's glob list). */
+interface IncludeFrame {
+  readonly kind: 'include';
+  readonly candidates: readonly string[];
+  readonly literal: ReadonlySet<string>;
+  readonly hadBraces: boolean;
+  readonly checks: number;
+  readonly pos: SourcePos;
+  readonly length: number;
+  /** keepalived restores include_check when an included file ends. */
+  readonly savedChecks: number;
+  next: number;
+}
+
+/** Remaining lines of a multi-line macro. */
+interface ExpansionFrame {
+  readonly kind: 'expansion';
+  readonly macro: string;
+  readonly lines: readonly PositionedText[];
+  index: number;
+}
+
+interface GeneratorFrame {
+  readonly kind: 'generator';
+  readonly generator: SequenceGenerator;
+  readonly pos: SourcePos;
+  index: number;
+}
+
+type Frame = FileFrame | IncludeFrame | ExpansionFrame | GeneratorFrame;
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
 /**
- * Produces lexed lines from config files, applying keepalived's line processing in its order
- * (lib/parser.c read_line()): comment removal, then brace splitting.
+ * Produces lexed lines from config files, doing keepalived's line processing in keepalived's
+ * order (lib/parser.c read_line()): comments; `@ID` conditionals; `$NAME=` definitions
+ * (multi-line ones collect the following lines); `~SEQ`/`~LST` generators; macro substitution,
+ * re-checked until stable; `include`; and finally splitting at the first brace, the rest of
+ * the line being processed again as a line of its own.
+ *
+ * Files, multi-line macro bodies and generators are frames on one explicit stack (read from
+ * the top), so nesting never recurses and every source of repetition is bounded.
  */
 export class Preprocessor {
-  private readonly frames: FileFrame[] = [];
+  private readonly frames: Frame[] = [];
+  private readonly macros: MacroTable;
   private residue: PositionedText | null = null;
+  private pendingDefinition: MacroDefinition | null = null;
+  private includeChecks = 0;
+  private expandedLines = 0;
+  private expansionHalted = false;
+  private totalBytes = 0;
+  private readonly fileOrder: string[] = [];
+  private readonly sourceLines = new Map<string, readonly string[]>();
 
-  constructor(private readonly ctx: PreprocessContext) {}
+  constructor(private readonly ctx: PreprocessContext) {
+    this.macros = new MacroTable({ configId: ctx.configId, currentDir: () => this.currentDir(), random: ctx.random });
+  }
 
-  pushFile(file: string, lines: readonly string[]): void {
-    this.frames.push({ file, lines, index: 0 });
+  /** Every file read, in first-read order. */
+  get files(): readonly string[] {
+    return this.fileOrder;
+  }
+
+  get sources(): ReadonlyMap<string, readonly string[]> {
+    return this.sourceLines;
+  }
+
+  /** Start reading the main config from already-loaded content. */
+  openRoot(file: string, content: string | Uint8Array): void {
+    this.pushFile(file, content);
   }
 
   next(): LexedLine | null {
     for (;;) {
-      let line: PositionedText;
-      if (this.residue) {
-        line = this.residue;
-        this.residue = null;
-      } else {
-        const read = this.readFileLine();
-        if (!read) return null;
-        line = read;
+      const raw = this.residue ?? this.readLine();
+      this.residue = null;
+      if (raw === null) {
+        if (this.pendingDefinition) this.endDefinition();
+        return null;
       }
-      if (line.length === 0) continue;
+      if (this.pendingDefinition) {
+        this.continueDefinition(raw);
+        continue;
+      }
+      const line = this.process(raw);
+      if (line === null || line.length === 0) continue;
+
+      const include = parseIncludeLine(line.text);
+      if (include) {
+        this.include(include.pattern, include.checks, line.posAt(include.offset), include.pattern.length);
+        continue;
+      }
+
       const { head, residue } = splitAtBrace(line);
       this.residue = residue;
-      const first = head.text.charCodeAt(0);
-      if (head.length === 1 && first === 0x7b) return { kind: 'open', pos: head.posAt(0) };
-      if (head.length === 1 && first === 0x7d) return { kind: 'close', pos: head.posAt(0) };
+      if (head.length === 1) {
+        const c = head.text.charCodeAt(0);
+        if (c === OPEN_BRACE) return { kind: 'open', pos: head.posAt(0) };
+        if (c === CLOSE_BRACE) return { kind: 'close', pos: head.posAt(0) };
+      }
       const words = splitLineWords(head, this.ctx.sink);
-      if (words.length > 0) return { kind: 'words', words };
+      if (words.length === 0) continue;
+      if (words[0]!.text === 'include_check') this.applyIncludeCheck(words);
+      return { kind: 'words', words };
     }
   }
 
-  private readFileLine(): PositionedText | null {
+  // ---- reading from the frame stack -------------------------------------------------------
+
+  private readLine(): PositionedText | null {
     for (;;) {
-      const frame = this.frames[this.frames.length - 1];
-      if (!frame) return null;
-      if (frame.index >= frame.lines.length) {
-        this.frames.pop();
-        continue;
+      const top = this.frames[this.frames.length - 1];
+      if (!top) return null;
+      switch (top.kind) {
+        case 'file': {
+          if (top.index >= top.lines.length) {
+            this.frames.pop();
+            continue;
+          }
+          const n = top.index++;
+          const raw = top.lines[n]!;
+          if (raw.length === 0) {
+            // Only a truly empty line ends a multi-line definition (lib/parser.c read_line()).
+            if (this.pendingDefinition) this.endDefinition();
+            continue;
+          }
+          const line = stripComment(PositionedText.fromSource(raw, top.file, n + 1));
+          if (line.length > 0) return line;
+          continue;
+        }
+        case 'include': {
+          if (top.next >= top.candidates.length) {
+            this.frames.pop();
+            this.includeChecks = top.savedChecks;
+            continue;
+          }
+          this.openIncluded(top, top.candidates[top.next++]!);
+          continue;
+        }
+        case 'expansion': {
+          if (top.index >= top.lines.length) {
+            this.frames.pop();
+            continue;
+          }
+          if (!this.chargeExpandedLine(this.currentPos())) continue;
+          return top.lines[top.index++]!;
+        }
+        case 'generator': {
+          if (top.index >= top.generator.count) {
+            this.frames.pop();
+            continue;
+          }
+          if (!this.chargeExpandedLine(top.pos)) continue;
+          for (const [name, value] of top.generator.assignments(top.index)) {
+            this.macros.define(name, PositionedText.fromExpansion(value, top.pos), false);
+          }
+          top.index++;
+          return top.generator.text;
+        }
       }
-      const n = frame.index++;
-      const raw = frame.lines[n]!;
-      if (raw.length === 0) continue;
-      const line = stripComment(PositionedText.fromSource(raw, frame.file, n + 1));
-      if (line.length > 0) return line;
     }
+  }
+
+  /** Count one generated line; past the limit, report once and drop all generated input. */
+  private chargeExpandedLine(pos: SourcePos): boolean {
+    if (++this.expandedLines <= this.ctx.limits.maxExpandedLines) return true;
+    if (!this.expansionHalted) {
+      this.expansionHalted = true;
+      this.ctx.sink.error(
+        'generator-too-large',
+        `generators and multi-line definitions produced more than ${this.ctx.limits.maxExpandedLines} lines; the rest is dropped`,
+        pos,
+      );
+    }
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const kind = this.frames[i]!.kind;
+      if (kind === 'expansion' || kind === 'generator') this.frames.splice(i, 1);
+    }
+    return false;
+  }
+
+  private currentPos(): SourcePos {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      if (f.kind === 'file') return { file: f.file, line: Math.max(1, f.index), col: 1 };
+      if (f.kind === 'generator') return f.pos;
+    }
+    return { file: this.fileOrder[0] ?? '', line: 1, col: 1 };
+  }
+
+  private currentFile(): string {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      if (f.kind === 'file') return f.file;
+    }
+    return this.fileOrder[0] ?? '.';
+  }
+
+  private currentDir(): string {
+    return posix.dirname(posix.resolve(this.currentFile()));
+  }
+
+  // ---- line processing ---------------------------------------------------------------------
+
+  /**
+   * keepalived's per-line loop: conditionals, definitions, generators, then substitution,
+   * repeated while a substitution leaves a line that starts with `@` or still has a `$`.
+   * Returns the line to use, or null when it was consumed or dropped.
+   */
+  private process(input: PositionedText): PositionedText | null {
+    const budget: ExpansionBudget = {
+      substitutions: this.ctx.limits.maxSubstitutionsPerLine,
+      maxLineChars: this.ctx.limits.maxExpandedLineChars,
+    };
+    let line = input;
+    for (;;) {
+      const kept = applyConfigIdCondition(line, this.ctx.configId);
+      if (kept === null) return null;
+      line = kept;
+      const text = line.text;
+      if (text.charCodeAt(0) === 0x24 /* $ */) {
+        const def = parseDefinitionLine(line);
+        if (def) {
+          const defined = this.macros.define(def.name, def.value, def.multiline);
+          if (def.multiline) this.pendingDefinition = defined;
+          return null;
+        }
+      }
+      if (text.startsWith('~SEQ') || text.startsWith('~LST')) {
+        this.startGenerator(line);
+        return null;
+      }
+      if (text.charCodeAt(0) === 0x7e /* ~ */) return line;
+      if (!text.includes('$')) return line;
+
+      const result = expandMacros(line, this.macros, budget, this.ctx.sink);
+      if (result.failed) return null;
+      if (!result.changed) return line;
+      for (const pending of result.pending) this.pushExpansion(pending, line);
+      line = stripComment(result.line);
+      if (line.text.charCodeAt(0) !== 0x40 /* @ */ && !line.text.includes('$')) return line;
+    }
+  }
+
+  private continueDefinition(line: PositionedText): void {
+    const def = this.pendingDefinition!;
+    const more = line.text.charCodeAt(line.length - 1) === 0x5c; /* \ */
+    const piece = more ? continuationPiece(line) : line;
+    if (piece.length > 0) def.value = def.value.concat(piece);
+    if (!more) this.endDefinition();
+  }
+
+  private endDefinition(): void {
+    const def = this.pendingDefinition!;
+    if (def.value.length === 0) def.multiline = false;
+    this.pendingDefinition = null;
+  }
+
+  private pushExpansion(pending: PendingExpansion, at: PositionedText): void {
+    const pos = at.posAt(0);
+    for (const f of this.frames) {
+      if (f.kind === 'expansion' && f.macro === pending.macro) {
+        this.ctx.sink.error('macro-recursion', `multi-line definition $${pending.macro} is used inside its own expansion`, pos);
+        return;
+      }
+    }
+    if (!this.checkExpansionDepth(pos)) return;
+    this.frames.push({ kind: 'expansion', macro: pending.macro, lines: pending.lines, index: 0 });
+  }
+
+  private checkExpansionDepth(pos: SourcePos): boolean {
+    let depth = 0;
+    for (const f of this.frames) if (f.kind === 'expansion' || f.kind === 'generator') depth++;
+    if (depth < this.ctx.limits.maxExpansionDepth) return true;
+    this.ctx.sink.error('expansion-too-deep', `multi-line definitions and generators nested more than ${this.ctx.limits.maxExpansionDepth} deep`, pos);
+    return false;
+  }
+
+  private startGenerator(line: PositionedText): void {
+    const pos = line.posAt(0);
+    const isSeq = line.text.startsWith('~SEQ');
+    const parsed = isSeq ? parseSeq(line, (params) => this.expandSeqParams(params, pos)) : parseLst(line);
+    if (!parsed.ok) {
+      this.ctx.sink.error('generator-invalid', `invalid ${isSeq ? '~SEQ' : '~LST'}: ${parsed.message}`, pos, { length: line.length });
+      return;
+    }
+    if (this.expansionHalted) return;
+    const remaining = this.ctx.limits.maxExpandedLines - this.expandedLines;
+    if (parsed.generator.count > remaining) {
+      this.ctx.sink.error(
+        'generator-too-large',
+        `${isSeq ? '~SEQ' : '~LST'} asks for ${parsed.generator.count} lines; at most ${remaining} more generated lines are allowed`,
+        pos,
+        { length: line.length },
+      );
+      return;
+    }
+    if (!this.checkExpansionDepth(pos)) return;
+    this.frames.push({ kind: 'generator', generator: parsed.generator, pos, index: 0 });
+  }
+
+  /** `~SEQ` numbers may use definitions (but not multi-line ones). */
+  private expandSeqParams(params: string, pos: SourcePos): string | null {
+    if (!params.includes('$')) return params;
+    const budget: ExpansionBudget = { substitutions: this.ctx.limits.maxSubstitutionsPerLine, maxLineChars: this.ctx.limits.maxExpandedLineChars };
+    const r = expandMacros(PositionedText.fromExpansion(params, pos), this.macros, budget, this.ctx.sink);
+    if (r.pending.length > 0) return null;
+    return r.line.text;
+  }
+
+  // ---- includes ------------------------------------------------------------------------------
+
+  private applyIncludeCheck(words: readonly Word[]): void {
+    const { checks, ignored } = applyIncludeCheckStatement(
+      words.slice(1).map((w) => w.text),
+      this.includeChecks,
+    );
+    this.includeChecks = checks;
+    for (const word of ignored) {
+      const w = words.find((x) => x.text === word);
+      this.ctx.sink.warning('include-check-unknown', `include_check option '${word}' ignored`, w?.pos ?? words[0]!.pos);
+    }
+  }
+
+  private include(pattern: string, variantChecks: number, pos: SourcePos, length: number): void {
+    const checks = this.ctx.includeChecks | this.includeChecks | variantChecks;
+    const resolved = resolveInclude(pattern, this.currentFile(), (dir) => this.ctx.files.listDir(dir), this.ctx.limits.maxIncludeMatches);
+    if (resolved.tooMany) {
+      this.ctx.sink.error('include-too-many', `include '${pattern}' matches more than ${this.ctx.limits.maxIncludeMatches} files; nothing included`, pos, { length });
+      return;
+    }
+    for (const alt of resolved.unmatchedWildcards) {
+      const severity = checks & IncludeCheck.wildcardMatch ? 'error' : 'note';
+      this.ctx.sink.report(severity, 'include-missing', `no config files match '${alt}'`, pos, { length });
+    }
+    if (resolved.candidates.length === 0) return;
+    this.frames.push({
+      kind: 'include',
+      candidates: resolved.candidates,
+      literal: resolved.literal,
+      hadBraces: resolved.hadBraces,
+      checks,
+      pos,
+      length,
+      savedChecks: this.includeChecks,
+      next: 0,
+    });
+  }
+
+  private openIncluded(frame: IncludeFrame, path: string): void {
+    const { sink, limits } = this.ctx;
+    const at = frame.pos;
+    const extras = { length: frame.length };
+    const readableIsError = (frame.checks & IncludeCheck.readable) !== 0;
+    if (path.endsWith('/')) {
+      sink.report(readableIsError ? 'error' : 'note', 'include-unreadable', `'${path}' is a directory; skipped`, at, extras);
+      return;
+    }
+    let fileFrames = 0;
+    const identity = this.ctx.files.identity(path);
+    for (const f of this.frames) {
+      if (f.kind !== 'file') continue;
+      fileFrames++;
+      if (f.identity === identity) {
+        sink.error('include-loop', `'${path}' includes itself (via ${f.file}); include skipped`, at, extras);
+        return;
+      }
+    }
+    if (fileFrames >= limits.maxIncludeDepth) {
+      sink.error('include-depth', `includes nested more than ${limits.maxIncludeDepth} deep; '${path}' skipped`, at, extras);
+      return;
+    }
+    const result = this.ctx.files.read(path);
+    switch (result.kind) {
+      case 'ok':
+        this.pushFile(path, result.bytes, at);
+        return;
+      case 'missing': {
+        const literalMissingIsError =
+          (frame.checks & IncludeCheck.match) !== 0 || (frame.hadBraces && (frame.checks & IncludeCheck.braceMatch) !== 0);
+        sink.report(literalMissingIsError ? 'error' : 'warning', 'include-missing', `included file '${path}' does not exist`, at, extras);
+        return;
+      }
+      case 'directory':
+        sink.report(readableIsError ? 'error' : 'warning', 'include-unreadable', `'${path}' is a directory; skipped`, at, extras);
+        return;
+      case 'unreadable':
+        sink.report(readableIsError ? 'error' : 'warning', 'include-unreadable', `'${path}' cannot be read (${result.reason}); skipped`, at, extras);
+        return;
+      case 'too-large':
+        sink.error('file-too-large', `'${path}' is ${result.size} bytes; the limit is ${limits.maxFileBytes}`, at, extras);
+        return;
+    }
+  }
+
+  private pushFile(file: string, content: string | Uint8Array, includedAt?: SourcePos): void {
+    const { sink, limits } = this.ctx;
+    const size = typeof content === 'string' ? content.length : content.length;
+    const where = includedAt ?? { file, line: 1, col: 1 };
+    if (size > limits.maxFileBytes) {
+      sink.error('file-too-large', `'${file}' is ${size} bytes; the limit is ${limits.maxFileBytes}`, where);
+      return;
+    }
+    if (this.totalBytes + size > limits.maxTotalBytes) {
+      sink.error('file-too-large', `reading '${file}' would exceed ${limits.maxTotalBytes} bytes of configuration in total`, where);
+      return;
+    }
+    this.totalBytes += size;
+    const text = typeof content === 'string' ? content : decodeConfigBytes(content, file, sink);
+    const lines = splitPhysicalLines(text, file, sink, limits.maxLineChars);
+    this.sourceLines.set(file, lines);
+    if (!this.fileOrder.includes(file)) this.fileOrder.push(file);
+    this.frames.push({ kind: 'file', file, identity: this.ctx.files.identity(file), lines, index: 0 });
   }
 }
