@@ -2,31 +2,34 @@ import type { Diagnostic, Severity } from '../Diagnostic.js';
 import type { Word } from '../ConfigAst.js';
 import type { SourcePos } from '../SourcePos.js';
 
-/** Stable codes of the diagnostics the model builder and validator produce. */
-export type ModelDiagnosticCode =
-  | 'unknown-keyword'
-  | 'unsupported-keyword'
-  | 'deprecated-keyword'
-  | 'duplicate-keyword'
-  | 'missing-argument'
-  | 'extra-argument'
-  | 'block-expected'
-  | 'block-unexpected'
-  | 'stray-semicolon'
-  | 'invalid-value'
-  | 'out-of-range'
-  | 'invalid-address'
-  | 'invalid-prefix'
-  | 'mixed-family'
-  | 'fractional-advert-v2'
-  | 'missing-required'
-  | 'missing-protocol'
-  | 'duplicate-name'
-  | 'duplicate-vrid'
-  | 'duplicate-address'
-  | 'undefined-reference'
-  | 'conflicting-options'
-  | 'checker-unsupported';
+/** Stable codes of the diagnostics the model builder and validator produce (listed in the README). */
+export const MODEL_DIAGNOSTIC_CODES = [
+  'unknown-keyword',
+  'unsupported-keyword',
+  'deprecated-keyword',
+  'duplicate-keyword',
+  'missing-argument',
+  'extra-argument',
+  'block-expected',
+  'block-unexpected',
+  'stray-semicolon',
+  'invalid-value',
+  'out-of-range',
+  'invalid-address',
+  'invalid-prefix',
+  'mixed-family',
+  'fractional-advert-v2',
+  'missing-required',
+  'missing-protocol',
+  'duplicate-name',
+  'duplicate-vrid',
+  'duplicate-address',
+  'undefined-reference',
+  'conflicting-options',
+  'checker-unsupported',
+] as const;
+
+export type ModelDiagnosticCode = (typeof MODEL_DIAGNOSTIC_CODES)[number];
 
 /** Where a diagnostic points: a word (its position and width) or a bare position. */
 export type DiagnosticTarget = Word | { readonly pos: SourcePos; readonly length?: number };

@@ -7,7 +7,7 @@ export type { VirtualServerGroup, VsgEntry, VsgAddressEntry, VsgRangeEntry, VsgF
 export type { VirtualServer, VirtualServerKey, RealServer, SorryServer, LvsMethod, LvsMethodName, LvsProtocol } from './VirtualServer.js';
 export type { Checker, CheckerCommon, TcpCheck, HttpCheck, HttpUrl, HttpProtocol, MiscCheck, UnsupportedCheck, UnsupportedCheckerType, StatusCodeRange } from './Checker.js';
 export type { VigilConfig } from './VigilConfig.js';
-export type { ModelDiagnosticCode } from './ModelDiagnostics.js';
+export { MODEL_DIAGNOSTIC_CODES, type ModelDiagnosticCode } from './ModelDiagnostics.js';
 export { buildConfigModel, type BuiltModel, type DeclaredNames } from './buildConfigModel.js';
 export { validateConfigModel } from './validateConfigModel.js';
 export { defaultGlobalDefs } from './buildGlobalDefs.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Statement, Word } from '../../../../src/config/ConfigAst.js';
 import { buildConfigModel } from '../../../../src/config/model/buildConfigModel.js';
+import { MODEL_DIAGNOSTIC_CODES } from '../../../../src/config/model/ModelDiagnostics.js';
 import { buildFromText, instance, only } from './buildFromText.js';
 
 interface Case {
@@ -210,6 +211,11 @@ describe('diagnostics', () => {
     if (c.hint === null) expect(d.hint).toBeUndefined();
     else expect(d.hint).toBe(c.hint);
     expect(d.message.length).toBeGreaterThan(10);
+  });
+
+  it('covers every code the model can produce', () => {
+    const covered = new Set([...CASES.map((c) => c.code), 'stray-semicolon']);
+    expect(MODEL_DIAGNOSTIC_CODES.filter((code) => !covered.has(code))).toEqual([]);
   });
 
   it('every error-level case leaves no model', () => {
