@@ -10,12 +10,13 @@ set -euo pipefail
 #   keepalived ipvsadm              the reference implementation and the IPVS CLI
 #   qemu-system-x86 busybox-static  the kernel VM (IPVS lives in a Debian kernel there)
 #   xz-utils                        unpacking that kernel
-#   python3 make g++                node-gyp, for the native npm packages
+#   python3 make g++                node-gyp, for native/ and the native npm packages
+#   patch                           patches/ fixes installed npm packages (netlink)
 PACKAGES=(
   iproute2 iputils-ping tcpdump procps kmod
   keepalived ipvsadm
   qemu-system-x86 busybox-static xz-utils
-  python3 make g++
+  python3 make g++ patch
 )
 
 missing=()
