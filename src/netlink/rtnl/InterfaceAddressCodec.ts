@@ -50,17 +50,26 @@ function withAttributes(header: Uint8Array, attributes: Uint8Array): Uint8Array 
 }
 
 /**
- * RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL|NLM_F_ACK, laid out as `ip addr add` sends it:
- * IFA_LOCAL and IFA_ADDRESS both the address (no peer), then IFA_BROADCAST, IFA_LABEL,
- * and IFA_FLAGS when a flag does not fit the u8 `ifa_flags` (Linux 3.14+).
- * EXCL makes an existing address an EEXIST rather than a silent update.
+ * RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL|NLM_F_ACK, laid out byte for byte as
+ * iproute2 6.1 `ip addr add` sends it: IFA_LOCAL, IFA_LABEL, IFA_FLAGS, IFA_ADDRESS
+ * (the address itself: no peer), IFA_BROADCAST. Flags that fit the u8 `ifa_flags`
+ * (IFA_F_NODAD) go there, which every kernel reads; larger ones (IFA_F_NOPREFIXROUTE)
+ * go in IFA_FLAGS (Linux 3.14+). EXCL makes an existing address an EEXIST rather than
+ * a silent update.
  */
 export function encodeAddAddressRequest(r: AddressRequest, header: RequestHeader): Uint8Array {
-  const attributes = new NetlinkAttributeWriter().bytes(IFA_LOCAL, r.address.bytes).bytes(IFA_ADDRESS, r.address.bytes);
-  if (r.broadcast !== null) attributes.bytes(IFA_BROADCAST, r.broadcast.bytes);
+  const attributes = new NetlinkAttributeWriter().bytes(IFA_LOCAL, r.address.bytes);
   if (r.label !== null) attributes.string(IFA_LABEL, r.label);
   if (r.flags > 0xff) attributes.u32(IFA_FLAGS, r.flags);
-  const ifa = encodeIfAddrMsg({ family: r.address.family, prefixLength: r.prefixLength, flags: r.flags, scope: r.scope, ifindex: r.ifindex });
+  attributes.bytes(IFA_ADDRESS, r.address.bytes);
+  if (r.broadcast !== null) attributes.bytes(IFA_BROADCAST, r.broadcast.bytes);
+  const ifa = encodeIfAddrMsg({
+    family: r.address.family,
+    prefixLength: r.prefixLength,
+    flags: r.flags > 0xff ? 0 : r.flags,
+    scope: r.scope,
+    ifindex: r.ifindex,
+  });
   return encodeNetlinkMessage(
     { type: RTM_NEWADDR, flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq: header.seq, pid: header.pid ?? 0 },
     withAttributes(ifa, attributes.toBytes()),

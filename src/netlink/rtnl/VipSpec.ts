@@ -107,6 +107,9 @@ export function resolveVip(vip: VipSpec, interfaces: InterfaceDirectory): VipRes
   const v6 = address.family === AF_INET6;
   const scope = vip.scope === undefined ? RT_SCOPE_UNIVERSE : scopeNumber(vip.scope);
   if (scope === null) return invalid(vip, `unknown scope "${String(vip.scope)}" (use global, site, link, host, nowhere or 0..255)`);
+  // The kernel derives an IPv6 address's scope from the address (net/ipv6/addrconf.c
+  // ipv6_addr_scope) and ignores the request's; keepalived drops it with a warning.
+  if (v6 && scope !== RT_SCOPE_UNIVERSE) return invalid(vip, 'IPv6 addresses take their scope from the address itself');
 
   let label: string | null = null;
   if (vip.label !== undefined) {
