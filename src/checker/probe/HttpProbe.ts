@@ -29,7 +29,7 @@ async function fetchUrl(spec: HttpProbeSpec, url: HttpUrlSpec): Promise<ProbeOut
   if (!connected.ok) return connected.outcome;
   let socket: Socket | TLSSocket = connected.socket;
   if (spec.tls) {
-    const secured = await handshake(connected.socket, spec.serverName, deadline);
+    const secured = await handshake(connected.socket, url.serverName, deadline);
     if (!secured.ok) return secured.outcome;
     socket = secured.socket;
   }

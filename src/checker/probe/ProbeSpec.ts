@@ -26,6 +26,8 @@ export interface HttpUrlSpec {
   readonly digest: string | null;
   readonly regex: string | null;
   readonly regexNoMatch: boolean;
+  /** TLS server name (SNI) for this url's connection, or `null`. */
+  readonly serverName: string | null;
 }
 
 export interface HttpProbeSpec {
@@ -33,8 +35,6 @@ export interface HttpProbeSpec {
   readonly tls: boolean;
   readonly target: ConnectTarget;
   readonly protocol: HttpProtocol;
-  /** TLS server name to send (SNI), or `null`. */
-  readonly serverName: string | null;
   readonly urls: readonly HttpUrlSpec[];
   /** Byte cap on one response (headers and body); more is `body-too-large`. */
   readonly maxResponseBytes: number;

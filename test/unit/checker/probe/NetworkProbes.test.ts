@@ -25,11 +25,11 @@ function target(port: number, timeoutMs = TIMEOUT_MS): ConnectTarget {
 }
 
 function url(over: Partial<HttpUrlSpec> = {}): HttpUrlSpec {
-  return { path: '/health', hostHeader: 'rs.example.test', statusCodes: [{ from: 200, to: 299 }], digest: null, regex: null, regexNoMatch: false, ...over };
+  return { path: '/health', hostHeader: 'rs.example.test', statusCodes: [{ from: 200, to: 299 }], digest: null, regex: null, regexNoMatch: false, serverName: null, ...over };
 }
 
 function http(port: number, urls: HttpUrlSpec[], over: Partial<HttpProbeSpec> = {}): HttpProbeSpec {
-  return { kind: 'http', tls: false, target: target(port), protocol: '1.0', serverName: null, urls, maxResponseBytes: 64 * 1024, ...over };
+  return { kind: 'http', tls: false, target: target(port), protocol: '1.0', urls, maxResponseBytes: 64 * 1024, ...over };
 }
 
 /** Asserts the verdict and that it came within connect_timeout (plus scheduling slack). */
@@ -199,14 +199,14 @@ describe.skipIf(!haveOpenssl())('SSL_GET probe', () => {
 
   it('completes the handshake with a self-signed certificate and checks the answer', async () => {
     const s = await server({ kind: 'http', body: 'secure' }, pair);
-    expect(await timed(runHttpProbe(http(s.port, [url({ digest: md5('secure') })], { tls: true, serverName: 'rs.example.test' })))).toMatchObject({ ok: true });
+    expect(await timed(runHttpProbe(http(s.port, [url({ digest: md5('secure'), serverName: 'rs.example.test' })], { tls: true })))).toMatchObject({ ok: true });
   });
 
   it('sends SNI when a server name is given', async () => {
     const names: (string | false)[] = [];
     const s = await MisbehavingServer.start({ kind: 'http' }, { ...pair, SNICallback: (n, cb) => { names.push(n); cb(null); } });
     open.push(s);
-    await runHttpProbe(http(s.port, [url()], { tls: true, serverName: 'www.example.test' }));
+    await runHttpProbe(http(s.port, [url({ serverName: 'www.example.test' })], { tls: true }));
     expect(names).toEqual(['www.example.test']);
   });
 

@@ -1,0 +1,323 @@
+import type { ScriptCommand } from '../../config/model/Common.js';
+import type { VigilConfig } from '../../config/model/VigilConfig.js';
+import type { CheckerOutput, CheckerOutputEvent, CheckerOutputListener, CheckerSnapshot, ProbeStatistics, VirtualServerDesiredState } from '../CheckerOutput.js';
+import { networkProbeRunner, type ProbeRunner } from '../probe/ProbeRunner.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../probe/ProbeSpec.js';
+import type { ProbeOutcome } from '../probe/ProbeOutcome.js';
+import { OrderedScriptQueue, type ScriptJobRunner } from '../script/OrderedScriptQueue.js';
+import { fsScriptInspector } from '../script/FsScriptInspector.js';
+import type { ScriptInspector } from '../script/ScriptSecurity.js';
+import type { ScriptOutcome } from '../script/ScriptProcess.js';
+import { ScriptUserTable } from '../script/ScriptUserTable.js';
+import { CheckerCycle } from '../state/CheckerCycle.js';
+import type { NotifyRequest, ServiceEffects } from '../state/ServiceEffects.js';
+import { VirtualServerState } from '../state/VirtualServerState.js';
+import { systemClock, type CheckerClock } from '../time/CheckerClock.js';
+import { TimerQueue, type TimerId } from '../time/TimerQueue.js';
+import { SystemWakeupTimer, type WakeupTimer } from '../time/WakeupTimer.js';
+import { planCheckers, type CheckerPlanSet, type ProbePlan, type ResolvedScript } from './CheckerPlan.js';
+import { checkerMessage } from './CheckerMessages.js';
+import { silentCheckerLog, type CheckerLog } from './CheckerLog.js';
+import { ConcurrencyGate } from './ConcurrencyGate.js';
+import { LatenessHistogram } from './LatenessHistogram.js';
+import { defaultProbeFdBudget } from './OpenFileLimit.js';
+
+export interface CheckerEngineOptions {
+  readonly clock?: CheckerClock;
+  readonly wakeup?: WakeupTimer;
+  readonly runner?: ProbeRunner;
+  /** Uniform in [0, 1): places first probes within warmup. */
+  readonly random?: () => number;
+  readonly log?: CheckerLog;
+  /** File descriptors probes may hold at once (a TCP/HTTP probe holds 1, a script 2). */
+  readonly probeFdBudget?: number;
+  /** Limit for each notify / quorum script (keepalived has none; a hung script would block its queue). */
+  readonly notifyTimeoutMs?: number;
+  readonly scriptRunner?: ScriptJobRunner;
+  readonly users?: ScriptUserTable;
+  readonly scriptInspector?: ScriptInspector;
+  readonly maxResponseBytes?: number;
+  /** keepalived's BOOTSTRAP_DELAY (scheduler.h: TIMER_HZ, 1 s) before the first probes. */
+  readonly bootstrapDelayMs?: number;
+}
+
+interface Subscription {
+  readonly vs: VirtualServerState;
+  readonly rsIndex: number;
+  readonly checkerIndex: number;
+  enabled: boolean;
+}
+
+interface SharedProbe {
+  readonly plan: ProbePlan;
+  readonly cycle: CheckerCycle;
+  readonly subs: Subscription[];
+  readonly cost: number;
+  timer: TimerId | null;
+  dueAt: number;
+  /** Reason of the latest failure, for real servers that learn the state late (ha_suspend). */
+  lastFailure: ProbeOutcome | null;
+}
+
+export const DEFAULT_NOTIFY_TIMEOUT_MS = 30_000;
+const BOOTSTRAP_DELAY_MS = 1000;
+
+/**
+ * The health-check engine: one timer queue for every probe, probes deduplicated across
+ * virtual servers and fanned out, a concurrency gate on file descriptors, keepalived's
+ * per-checker retry logic and per-virtual-server pool logic, ordered notify scripts, and the
+ * `CheckerOutput` stream for the IPVS side.
+ */
+export class CheckerEngine implements CheckerOutput {
+  private readonly clock: CheckerClock;
+  private readonly timers: TimerQueue;
+  private readonly runner: ProbeRunner;
+  private readonly random: () => number;
+  private readonly log: CheckerLog;
+  private readonly gate: ConcurrencyGate;
+  private readonly scripts: OrderedScriptQueue;
+  private readonly notifyTimeoutMs: number;
+  private readonly bootstrapDelayMs: number;
+  private readonly states: VirtualServerState[];
+  private readonly probes: SharedProbe[];
+  private readonly plans: CheckerPlanSet;
+  private readonly listeners = new Set<CheckerOutputListener>();
+  private readonly haSuspendCount = new Map<VirtualServerState, number>();
+  private readonly inFlightRuns = new Set<Promise<void>>();
+  private running = false;
+  private stopped = false;
+  private startedCount = 0;
+  private inFlight = 0;
+  readonly lateness = new LatenessHistogram();
+
+  constructor(
+    readonly config: VigilConfig,
+    options: CheckerEngineOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.timers = new TimerQueue(this.clock, options.wakeup ?? new SystemWakeupTimer());
+    this.runner = options.runner ?? networkProbeRunner;
+    this.random = options.random ?? Math.random;
+    this.log = options.log ?? silentCheckerLog;
+    this.gate = new ConcurrencyGate(options.probeFdBudget ?? defaultProbeFdBudget());
+    this.notifyTimeoutMs = options.notifyTimeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS;
+    this.bootstrapDelayMs = options.bootstrapDelayMs ?? BOOTSTRAP_DELAY_MS;
+    this.scripts = new OrderedScriptQueue((key, job, outcome) => this.logScriptOutcome(key, job.label, outcome), options.scriptRunner);
+
+    this.plans = planCheckers(config, {
+      users: options.users ?? ScriptUserTable.fromSystem(),
+      inspector: options.scriptInspector ?? fsScriptInspector,
+      ownIds: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    });
+    for (const m of this.plans.messages) this.log[m.level]({}, m.msg);
+
+    const effects: ServiceEffects = {
+      log: (level, msg, fields) => this.log[level](fields, msg),
+      notify: (r) => this.runNotify(r),
+    };
+    const now = this.clock.wallMs();
+    this.states = config.virtualServers.map((vs, i) => new VirtualServerState(vs, i, this.plans.checkerAlpha[i] ?? [], effects, now));
+    const byKey = new Map<string, SharedProbe>();
+    for (const plan of this.plans.probes.values()) {
+      byKey.set(plan.key, { plan, cycle: new CheckerCycle(plan.cycle), subs: [], cost: plan.spec.kind === 'misc' ? 2 : 1, timer: null, dueAt: 0, lastFailure: null });
+    }
+    for (const s of this.plans.subscriptions) {
+      const vs = this.states[s.vsIndex];
+      const probe = byKey.get(s.planKey);
+      if (vs && probe) probe.subs.push({ vs, rsIndex: s.rsIndex, checkerIndex: s.checkerIndex, enabled: true });
+    }
+    this.probes = [...byKey.values()];
+  }
+
+  /** Adds every virtual server's initial state and arms the first probes (spread over warmup). */
+  start(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    const now = this.clock.wallMs();
+    for (const st of this.states) {
+      const suspended = st.cfg.haSuspend && (this.haSuspendCount.get(st) ?? 0) === 0;
+      st.setCheckersActive(!suspended);
+      st.init(now);
+    }
+    for (const p of this.probes) {
+      for (const sub of p.subs) {
+        sub.enabled = sub.vs.checkersActive;
+        this.log.info({ vs: sub.vs.text, rs: sub.vs.realServerText(sub.rsIndex) }, `${sub.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${sub.vs.realServerText(sub.rsIndex)} for VS ${sub.vs.text}`);
+      }
+      const warmup = p.plan.warmupMs > 0 ? p.plan.warmupMs * this.random() : 0;
+      this.schedule(p, this.clock.monotonicMs() + this.bootstrapDelayMs + warmup);
+    }
+    for (const st of this.states) this.emitIfDirty(st, true);
+  }
+
+  /**
+   * Stops probing, waits for running probes, applies keepalived's shutdown (omega notifiers)
+   * and emits `stopped`. Waits for queued notify scripts too.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.running = false;
+    this.timers.clear();
+    await Promise.allSettled([...this.inFlightRuns]);
+    const now = this.clock.wallMs();
+    for (const st of this.states) st.shutdown(now);
+    const states = this.states.map((s) => s.snapshot());
+    for (const st of this.states) st.takeDirty();
+    this.emit({ kind: 'stopped', states });
+    await this.scripts.drain();
+  }
+
+  /**
+   * ha_suspend hook (check_api.c update_checker_activity): the VRRP side reports a virtual
+   * address appearing on or leaving this host; checkers of ha_suspend virtual servers with
+   * that address run only while it is present.
+   */
+  setVirtualAddressPresent(address: string, present: boolean): void {
+    for (const st of this.states) {
+      const key = st.cfg.key;
+      if (!st.cfg.haSuspend || key.kind !== 'address' || key.address.address !== address) continue;
+      const count = Math.max(0, (this.haSuspendCount.get(st) ?? 0) + (present ? 1 : -1));
+      this.haSuspendCount.set(st, count);
+      if (!this.running) continue;
+      const enable = count > 0;
+      for (const p of this.probes) {
+        for (const sub of p.subs) {
+          if (sub.vs !== st || sub.enabled === enable) continue;
+          this.log.info({ vs: st.text, rs: st.realServerText(sub.rsIndex) }, `${enable ? 'Activat' : 'Suspend'}ing healthchecker for service ${st.realServerText(sub.rsIndex)} for VS ${st.text}`);
+          sub.enabled = enable;
+          if (enable) this.catchUp(p, sub);
+        }
+      }
+      st.setCheckersActive(enable);
+      this.emitIfDirty(st);
+    }
+  }
+
+  snapshot(): CheckerSnapshot {
+    return { takenAt: this.clock.wallMs(), virtualServers: this.states.map((s) => s.snapshot()), probes: this.statistics() };
+  }
+
+  subscribe(listener: CheckerOutputListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  statistics(): ProbeStatistics {
+    return {
+      distinct: this.probes.length,
+      subscriptions: this.plans.subscriptions.length,
+      started: this.startedCount,
+      inFlight: this.inFlight,
+      queued: this.gate.waiting,
+    };
+  }
+
+  // ---- scheduling ----
+
+  private schedule(p: SharedProbe, at: number): void {
+    if (!this.running) return;
+    p.dueAt = at;
+    p.timer = this.timers.at(at, () => this.due(p));
+  }
+
+  private due(p: SharedProbe): void {
+    p.timer = null;
+    if (!p.subs.some((s) => s.enabled)) {
+      this.schedule(p, this.clock.monotonicMs() + p.cycle.skip().nextDelayMs);
+      return;
+    }
+    this.gate.run(p.cost, () => this.launch(p));
+  }
+
+  private launch(p: SharedProbe): void {
+    if (!this.running) {
+      this.gate.release(p.cost);
+      return;
+    }
+    const startedAt = this.clock.monotonicMs();
+    this.lateness.record(startedAt - p.dueAt);
+    this.startedCount++;
+    this.inFlight++;
+    let outcome: Promise<ProbeOutcome>;
+    try {
+      outcome = this.runner.run(p.plan.spec);
+    } catch (err) {
+      outcome = Promise.reject(err);
+    }
+    const run = outcome
+      .catch((err: unknown): ProbeOutcome => ({ ok: false, reason: 'connect-error', detail: err instanceof Error ? err.message : String(err), exitCode: null }))
+      .then((o) => {
+        this.inFlight--;
+        this.gate.release(p.cost);
+        if (this.running) this.complete(p, o, startedAt);
+      });
+    this.inFlightRuns.add(run);
+    void run.finally(() => this.inFlightRuns.delete(run));
+  }
+
+  private complete(p: SharedProbe, o: ProbeOutcome, startedAt: number): void {
+    const step = p.cycle.onOutcome(o);
+    if (!o.ok) p.lastFailure = o;
+    const wall = this.clock.wallMs();
+    const active = p.subs.filter((s) => s.enabled);
+    const first = active[0];
+    if (step.log && first) {
+      const rs = first.vs.realServerText(first.rsIndex);
+      const msg = checkerMessage(step.log, o, { type: p.plan.type, rs, vs: first.vs.text, program: p.plan.spec.kind === 'misc' ? (p.plan.spec.argv[0] ?? '') : '' });
+      this.log.info({ rs, vs: first.vs.text, checker: p.plan.type, ...(active.length > 1 ? { sharedBy: active.length } : {}), ...(o.ok ? {} : { reason: o.reason, detail: o.detail }) }, msg);
+    }
+    for (const s of active) {
+      s.vs.recordCheck(s.rsIndex, wall);
+      if (step.weightExitCode !== null) s.vs.checkerExitCode(s.rsIndex, s.checkerIndex, step.weightExitCode, wall);
+      if (step.report !== null) s.vs.checkerReport(s.rsIndex, s.checkerIndex, step.report, o.ok ? null : o.reason, wall);
+    }
+    for (const s of active) this.emitIfDirty(s.vs);
+    this.schedule(p, (step.fromStart ? startedAt : this.clock.monotonicMs()) + step.nextDelayMs);
+  }
+
+  /** A re-activated subscriber missed transitions while suspended: give it the probe's current verdict. */
+  private catchUp(p: SharedProbe, sub: Subscription): void {
+    if (!p.cycle.hasRun || sub.vs.checkerUp(sub.rsIndex, sub.checkerIndex) === p.cycle.isUp) return;
+    const reason = p.lastFailure && !p.lastFailure.ok ? p.lastFailure.reason : null;
+    sub.vs.checkerReport(sub.rsIndex, sub.checkerIndex, p.cycle.isUp, p.cycle.isUp ? null : reason, this.clock.wallMs());
+  }
+
+  // ---- output ----
+
+  private emitIfDirty(st: VirtualServerState, force = false): void {
+    if (!st.takeDirty() && !force) return;
+    this.emit({ kind: 'virtual-server', state: st.snapshot() });
+  }
+
+  private emit(e: CheckerOutputEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'checker output listener failed');
+      }
+    }
+  }
+
+  // ---- notify scripts ----
+
+  private runNotify(r: NotifyRequest): void {
+    const resolved: ResolvedScript | null | undefined = this.plans.notifyScripts.get(r.command as ScriptCommand);
+    if (!resolved) return;
+    const target = r.rs ? `service ${r.rs} in VS ${r.vs}` : `VS ${r.vs}`;
+    this.log.info({ vs: r.vs, ...(r.rs ? { rs: r.rs } : {}), script: r.kind }, `Executing [${r.command.command}] for ${target}`);
+    void this.scripts.enqueue(r.queueKey, { argv: resolved.argv, uid: resolved.uid, gid: resolved.gid, timeoutMs: this.notifyTimeoutMs, label: `${r.kind} [${r.command.command}] for ${target}` });
+  }
+
+  private logScriptOutcome(queueKey: string, label: string, o: ScriptOutcome): void {
+    const fields = { queue: queueKey, durationMs: Math.round(o.durationMs) };
+    if (o.kind === 'exited' && o.code === 0) this.log.info(fields, `${label} finished`);
+    else if (o.kind === 'exited') this.log.warn({ ...fields, exitCode: o.code }, `${label} exited with status ${o.code}`);
+    else if (o.kind === 'signaled') this.log.warn({ ...fields, signal: o.signal }, `${label} ${o.timedOut ? 'timed out and was killed' : `died of ${o.signal}`}`);
+    else this.log.warn(fields, `${label} could not start: ${o.error}`);
+  }
+}
+
+export type { VirtualServerDesiredState };
