@@ -8,10 +8,11 @@ import { readCommand, readInteger, wordText } from './ValueReaders.js';
  * `track_script { NAME [weight N [reverse]] ... }` and `track_interface { IF [weight N [reverse]] }`.
  * keepalived limits weights to [-253, 253] (vrrp_track.c) and ignores the entry otherwise.
  */
-export function readWeightedRefs(stmt: Statement, sink: DiagnosticSink): WeightedRef[] {
-  const list: WeightedRef[] = [];
+export function readWeightedRefs(stmt: Statement, sink: DiagnosticSink, earlier: readonly WeightedRef[] = []): WeightedRef[] {
+  // keepalived appends repeated blocks to one list and ignores names already in it.
+  const list: WeightedRef[] = [...earlier];
   const kw = stmt.keyword.text;
-  const seen = new Set<string>();
+  const seen = new Set<string>(earlier.map((r) => r.name));
   for (const item of stmt.block?.statements ?? []) {
     const name = wordText(item.keyword, kw, sink);
     let weight: number | null = null;
@@ -56,7 +57,7 @@ export function readWeightedRefs(stmt: Statement, sink: DiagnosticSink): Weighte
   return list;
 }
 
-/** `group { VI_1 VI_2 }`: names one or several per line. */
+/** `group { VI_1 VI_2 }`: names, one or several per line. */
 export function readNameList(stmt: Statement, sink: DiagnosticSink): NameRef[] {
   const names: NameRef[] = [];
   const kw = stmt.keyword.text;

@@ -278,6 +278,7 @@ const RULES: KeywordRules<GlobalDraft> = {
   lvs_flush_onstop: { maxArgs: 1, deprecatedFor: 'lvs_flush_on_stop', apply: (s, d, sink) => RULES['lvs_flush_on_stop']?.apply(s, d, sink) },
   notification_email: {
     block: 'required',
+    repeatable: true,
     apply: (s, d, sink) => {
       for (const item of s.block?.statements ?? []) {
         d.emails.push(wordText(item.keyword, 'notification_email', sink));

@@ -255,8 +255,8 @@ const RULES: KeywordRules<InstanceDraft> = {
       }
     },
   },
-  track_interface: { block: 'required', apply: (s, d, sink) => (d.trackInterfaces = readWeightedRefs(s, sink)) },
-  track_script: { block: 'required', apply: (s, d, sink) => (d.trackScripts = readWeightedRefs(s, sink)) },
+  track_interface: { block: 'required', repeatable: true, apply: (s, d, sink) => (d.trackInterfaces = readWeightedRefs(s, sink, d.trackInterfaces)) },
+  track_script: { block: 'required', repeatable: true, apply: (s, d, sink) => (d.trackScripts = readWeightedRefs(s, sink, d.trackScripts)) },
   notify: notifyRule('notify'),
   notify_master: notifyRule('notifyMaster'),
   notify_backup: notifyRule('notifyBackup'),

@@ -11,9 +11,21 @@ type GroupDraft = Draft<VrrpSyncGroup> & { groupSeen: boolean };
 const PASS_THROUGH: ReadonlySet<string> = new Set(['track_file', 'track_process', 'track_bfd', 'notify_priority_changes']);
 
 const RULES: KeywordRules<GroupDraft> = {
-  group: { block: 'required', apply: (s, d, sink) => ((d.members = readNameList(s, sink)), (d.groupSeen = true)) },
-  track_interface: { block: 'required', apply: (s, d, sink) => (d.trackInterfaces = readWeightedRefs(s, sink)) },
-  track_script: { block: 'required', apply: (s, d, sink) => (d.trackScripts = readWeightedRefs(s, sink)) },
+  group: {
+    block: 'required',
+    repeatable: true,
+    apply: (s, d, sink) => {
+      if (d.groupSeen) {
+        // vrrp_parser.c: "Group list already specified for sync group" — the first list stays.
+        sink.warning('duplicate-keyword', s.keyword, 'group', `vrrp_sync_group ${d.name} already has a group list; keepalived ignores this one`, 'merge the two group blocks');
+        return;
+      }
+      d.members = readNameList(s, sink);
+      d.groupSeen = true;
+    },
+  },
+  track_interface: { block: 'required', repeatable: true, apply: (s, d, sink) => (d.trackInterfaces = readWeightedRefs(s, sink, d.trackInterfaces)) },
+  track_script: { block: 'required', repeatable: true, apply: (s, d, sink) => (d.trackScripts = readWeightedRefs(s, sink, d.trackScripts)) },
   notify: { minArgs: 1, maxArgs: Infinity, repeatable: true, apply: (s, d, sink) => (d.notify = readNotify(s, d.notify, sink)) },
   notify_master: { minArgs: 1, maxArgs: Infinity, repeatable: true, apply: (s, d, sink) => (d.notifyMaster = readNotify(s, d.notifyMaster, sink)) },
   notify_backup: { minArgs: 1, maxArgs: Infinity, repeatable: true, apply: (s, d, sink) => (d.notifyBackup = readNotify(s, d.notifyBackup, sink)) },

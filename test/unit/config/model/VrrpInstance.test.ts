@@ -212,3 +212,13 @@ vrrp_instance VI_1 {
     expect(model?.vrrpInstances[0]?.interface).toBe('');
   });
 });
+
+describe('vrrp_instance repeated blocks', () => {
+  it('track_script blocks add up, and a name already tracked is ignored (as keepalived does)', () => {
+    const { model, diagnostics } = buildFromText(
+      `vrrp_script a {\n  script /bin/true\n}\nvrrp_script b {\n  script /bin/true\n}\n${instance('  track_script {\n    a\n  }\n  track_script {\n    b\n    a\n  }')}`,
+    );
+    expect(model?.vrrpInstances[0]?.trackScripts.map((r) => r.name)).toEqual(['a', 'b']);
+    expect(only(diagnostics, 'duplicate-keyword')).toMatchObject({ severity: 'warning', pos: { line: 18, col: 5 } });
+  });
+});
