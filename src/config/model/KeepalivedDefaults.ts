@@ -32,7 +32,10 @@ export const SMTP_PORT = 25;
 // ---- vrrp_instance (keepalived/vrrp/vrrp_parser.c, vrrp_data.c alloc_vrrp) ----
 /** vrrp_parser.c vrrp_prio_handler: "Priority not valid! ... Using default 100"; dump "Priority = 100". */
 export const VRRP_PRIORITY = 100;
-/** RFC 5798 §5.2.4: 255 is reserved for the address owner. */
+/**
+ * RFC 5798 §5.2.4: 255 is reserved for the address owner. keepalived (vrrp.c) makes an instance
+ * with `state MASTER` and no priority the owner, and one with priority 255 and no state a MASTER.
+ */
 export const VRRP_PRIORITY_OWNER = 255;
 /** RFC 3768 §5.3.7 default Advertisement_Interval 1 s; dump "Advert interval = 1 sec". */
 export const VRRP_ADVERT_INT_SECONDS = 1;

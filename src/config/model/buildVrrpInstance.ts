@@ -397,16 +397,32 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
     ok = false;
   }
   if (vips.length === 0) {
-    sink.warning('missing-required', stmt.keyword, 'virtual_ipaddress', `${where} has no virtual_ipaddress; it will only take part in elections`, 'add: virtual_ipaddress { <address> }');
+    // vrrp.c: "No VIP specified; at least one is required" (v3 / strict: instance refused), else "... sensible".
+    if (version === 3 || strict) {
+      sink.error('missing-required', stmt.keyword, 'virtual_ipaddress', `${where} has no virtual_ipaddress, which VRRPv3 and strict mode require (keepalived refuses the instance)`, 'add: virtual_ipaddress { <address> }');
+      ok = false;
+    } else {
+      sink.warning('missing-required', stmt.keyword, 'virtual_ipaddress', `${where} has no virtual_ipaddress; it will only take part in elections`, 'add: virtual_ipaddress { <address> }');
+    }
   }
 
-  const state: VrrpState = d.state ?? 'BACKUP';
-  const priority = d.priority ?? D.VRRP_PRIORITY;
+  // vrrp.c vrrp_complete_instance: with no priority, state MASTER means the address owner (255);
+  // with no state, priority 255 means MASTER (dump-verified: "Priority = 255", "Wantstate = MASTER").
+  const priority = d.priority ?? (d.state === 'MASTER' ? D.VRRP_PRIORITY_OWNER : D.VRRP_PRIORITY);
+  const state: VrrpState = d.state ?? (priority === D.VRRP_PRIORITY_OWNER ? 'MASTER' : 'BACKUP');
+  if (strict && d.stateWord && (state === 'MASTER') !== (priority === D.VRRP_PRIORITY_OWNER)) {
+    sink.error(
+      'conflicting-options',
+      d.stateWord,
+      'state',
+      `${where}: in strict mode state MASTER must go with priority 255 (the address owner) and only with it; keepalived overrides the state`,
+      state === 'MASTER' ? 'use state BACKUP, or priority 255' : 'use state MASTER with priority 255',
+    );
+  }
   // Settings keepalived silently (or with a log line) drops: Vigil refuses them instead.
   if (d.nopreempt && state === 'MASTER' && d.stateWord) {
     sink.error('conflicting-options', d.nopreempt, 'nopreempt', `${where}: nopreempt has no effect with state MASTER (keepalived clears it)`, 'use state BACKUP on every node with nopreempt');
-  }
-  if (d.nopreempt && priority === D.VRRP_PRIORITY_OWNER) {
+  } else if (d.nopreempt && priority === D.VRRP_PRIORITY_OWNER) {
     sink.error('conflicting-options', d.nopreempt, 'nopreempt', `${where}: nopreempt cannot apply to the address owner (priority 255); keepalived clears it`, 'lower the priority or remove nopreempt');
   }
   if (d.preemptDelayWord && d.preemptDelay !== null && state === 'MASTER' && d.stateWord) {

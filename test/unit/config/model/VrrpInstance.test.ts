@@ -222,3 +222,24 @@ describe('vrrp_instance repeated blocks', () => {
     expect(only(diagnostics, 'duplicate-keyword')).toMatchObject({ severity: 'warning', pos: { line: 18, col: 5 } });
   });
 });
+
+describe('vrrp_instance state and priority defaults (keepalived vrrp.c, dump-verified)', () => {
+  it('state MASTER without a priority is the address owner (255)', () => {
+    expect(buildFromText(instance('  state MASTER')).model?.vrrpInstances[0]).toMatchObject({ state: 'MASTER', priority: 255 });
+  });
+
+  it('priority 255 without a state starts as MASTER', () => {
+    expect(buildFromText(instance('  priority 255')).model?.vrrpInstances[0]).toMatchObject({ state: 'MASTER', stateConfigured: false, priority: 255 });
+  });
+
+  it('strict mode requires MASTER exactly for the address owner', () => {
+    const d = only(buildFromText(instance('  strict_mode\n  state MASTER\n  priority 200')).diagnostics, 'conflicting-options');
+    expect(d).toMatchObject({ pos: { line: 8, col: 9 }, hint: 'use state BACKUP, or priority 255' });
+  });
+
+  it('VRRPv3 and strict mode require a virtual_ipaddress', () => {
+    const { diagnostics, model } = buildFromText('vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 3\n  version 3\n}');
+    expect(only(diagnostics, 'missing-required')).toMatchObject({ severity: 'error', keyword: 'virtual_ipaddress' });
+    expect(model).toBeNull();
+  });
+});
