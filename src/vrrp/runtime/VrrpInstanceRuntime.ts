@@ -1,0 +1,220 @@
+import type { VrrpInstance } from '../../config/model/VrrpInstance.js';
+import type { VipInstaller, VipOutcome } from '../../netlink/rtnl/VipInstaller.js';
+import type { Action } from '../fsm/Action.js';
+import type { VrrpInstanceMachine } from '../fsm/VrrpInstanceMachine.js';
+import type { NotifyState, VrrpState } from '../fsm/VrrpState.js';
+import type { NotifyScripts } from '../notify/NotifyCommand.js';
+import type { AdvertTransport } from './AdvertTransport.js';
+import type { AnnouncementSender } from './AnnouncementSender.js';
+import type { InstanceAddressing } from './InstanceAddressing.js';
+import { advertFields, type AdvertTemplate } from './OutgoingAdvertFields.js';
+import { SerialTaskQueue } from './SerialTaskQueue.js';
+import type { InstanceVip } from './VipSpecMapping.js';
+import type { VrrpLog } from './VrrpLog.js';
+
+/** Adds and removes addresses: `VipInstaller` fits. */
+export type VipInstallerPort = Pick<VipInstaller, 'add' | 'remove'>;
+
+/** Runs notify scripts: `NotifyDispatcher` fits. */
+export interface InstanceNotifier {
+  instance(name: string, scripts: NotifyScripts, state: NotifyState, priority: number): void;
+}
+
+export interface InstanceRuntimeParts {
+  readonly config: VrrpInstance;
+  readonly machine: VrrpInstanceMachine;
+  readonly addressing: InstanceAddressing;
+  readonly vips: readonly InstanceVip[];
+  readonly transport: AdvertTransport;
+  readonly installer: VipInstallerPort;
+  readonly announcer: AnnouncementSender;
+  readonly notifier: InstanceNotifier;
+  readonly log: VrrpLog;
+  /** Told of every transition after its actions have been queued. */
+  readonly onTransition: (instance: string, from: VrrpState, to: VrrpState) => void;
+}
+
+/** One transition, for status output and tests. */
+export interface InstanceTransition {
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  readonly reason: string;
+}
+
+/**
+ * One `vrrp_instance` at run time: its state machine, and the I/O that executes the
+ * machine's actions. Timer actions are applied by the engine (which owns the timers);
+ * everything else runs here, in the order the machine listed it: adverts, VIP changes
+ * and GARP/NA bursts through one serial queue (so the advert that makes the old master
+ * step down leaves before our VIPs appear and are announced, as keepalived does), logs
+ * and notify scripts at once.
+ */
+export class VrrpInstanceRuntime {
+  readonly name: string;
+  readonly config: VrrpInstance;
+  readonly machine: VrrpInstanceMachine;
+  readonly addressing: InstanceAddressing;
+  readonly vips: readonly InstanceVip[];
+  private readonly template: AdvertTemplate;
+  private readonly queue: SerialTaskQueue;
+  private readonly detached = new Set<Promise<unknown>>();
+  private readonly history: InstanceTransition[] = [];
+  private wantVips = false;
+  /** Bumped whenever the VIPs are dropped, so a running GARP burst stops. */
+  private vipGeneration = 0;
+  private sendFailing = false;
+  private advertsSent = 0;
+
+  constructor(private readonly parts: InstanceRuntimeParts) {
+    this.name = parts.config.name;
+    this.config = parts.config;
+    this.machine = parts.machine;
+    this.addressing = parts.addressing;
+    this.vips = parts.vips;
+    this.template = {
+      version: parts.config.version,
+      vrid: parts.config.virtualRouterId,
+      addresses: parts.machine.spec.vips,
+      authentication: parts.config.version === 2 ? parts.config.authentication : null,
+    };
+    this.queue = new SerialTaskQueue((error, label) => this.taskFailed(error, label));
+  }
+
+  get state(): VrrpState {
+    return this.machine.state;
+  }
+
+  /** True between our add-vips and remove-vips: the VIPs should be on the interface. */
+  get holdingVips(): boolean {
+    return this.wantVips;
+  }
+
+  get transitions(): readonly InstanceTransition[] {
+    return this.history;
+  }
+
+  get sentAdverts(): number {
+    return this.advertsSent;
+  }
+
+  /** Executes the non-timer actions of one batch, in order. */
+  execute(actions: readonly Action[]): void {
+    for (const action of actions) this.executeOne(action);
+  }
+
+  /** Someone else deleted one of our VIPs while we hold them: put it back and announce it. */
+  restoreVip(vip: InstanceVip): void {
+    if (!this.wantVips) return;
+    this.parts.log.warn(
+      { instance: this.name, vrid: this.config.virtualRouterId, vip: vip.address, reason: 'vip-removed-externally' },
+      `(${this.name}) VIP ${vip.address} was removed from ${String(vip.spec.interface)} while MASTER - putting it back`,
+    );
+    const generation = this.vipGeneration;
+    this.queue.push('restore VIP', async () => {
+      if (generation !== this.vipGeneration || !this.wantVips) return;
+      this.checkVipOutcomes('add', await this.parts.installer.add([vip.spec]));
+      await this.parts.announcer.burst([vip], 1, () => generation === this.vipGeneration);
+    });
+  }
+
+  /** Resolves once every queued action (and detached announcement) has finished. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    while (this.detached.size > 0) await Promise.allSettled([...this.detached]);
+  }
+
+  /** Stops any announcement still running or queued. */
+  cancelAnnouncements(): void {
+    this.vipGeneration++;
+  }
+
+  private executeOne(action: Action): void {
+    const fields = { instance: this.name, vrid: this.config.virtualRouterId };
+    switch (action.type) {
+      case 'set-timer':
+      case 'cancel-timer':
+        return; // the engine's TimerSet has them already
+      case 'log':
+        if (action.level === 'debug') this.parts.log.debug(fields, action.message);
+        else if (action.level === 'warning') this.parts.log.warn(fields, action.message);
+        else this.parts.log.info(fields, action.message);
+        return;
+      case 'state-changed':
+        this.history.push({ from: action.from, to: action.to, reason: action.reason });
+        this.parts.log.debug({ ...fields, from: action.from, to: action.to, reason: action.reason }, `(${this.name}) ${action.from} -> ${action.to} (${action.reason})`);
+        this.parts.onTransition(this.name, action.from, action.to);
+        return;
+      case 'notify':
+        this.parts.notifier.instance(this.name, this.config, action.state, action.priority);
+        return;
+      case 'send-advert':
+        this.queueAdvert(action.priority, action.advertIntervalCs);
+        return;
+      case 'add-vips':
+        this.wantVips = true;
+        this.parts.log.info(fields, `(${this.name}) setting VIPs.`);
+        this.queue.push('add VIPs', async () => this.checkVipOutcomes('add', await this.parts.installer.add(this.vips.map((v) => v.spec))));
+        return;
+      case 'remove-vips':
+        this.wantVips = false;
+        this.vipGeneration++;
+        this.parts.log.info(fields, `(${this.name}) removing VIPs.`);
+        this.queue.push('remove VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(this.vips.map((v) => v.spec))));
+        return;
+      case 'send-garp':
+        this.queueAnnouncement(action.repeat);
+        return;
+    }
+  }
+
+  private queueAdvert(priority: number, advertIntervalCs: number): void {
+    const fields = advertFields(this.template, priority, advertIntervalCs);
+    const { source, destinations } = this.addressing;
+    this.queue.push('send advert', async () => {
+      for (const dst of destinations) await this.parts.transport.send({ fields, src: source, dst });
+      this.advertsSent++;
+      if (this.sendFailing) {
+        this.sendFailing = false;
+        this.parts.log.info({ instance: this.name }, `(${this.name}) sending adverts again`);
+      }
+    });
+  }
+
+  private queueAnnouncement(repeat: number): void {
+    // The announcement covers `virtual_ipaddress_excluded` too, as keepalived's does.
+    const generation = this.vipGeneration;
+    this.queue.push('announce VIPs', () => {
+      const burst = this.parts.announcer.burst(this.vips, repeat, () => generation === this.vipGeneration && this.wantVips);
+      // Spaced bursts (vrrp_garp_interval) must not hold up our adverts: let them run on their own.
+      const detached = burst.then(
+        () => undefined,
+        (e: unknown) => this.taskFailed(e, 'announce VIPs'),
+      );
+      this.detached.add(detached);
+      void detached.finally(() => this.detached.delete(detached));
+      return undefined;
+    });
+  }
+
+  private checkVipOutcomes(operation: 'add' | 'remove', outcomes: readonly VipOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.status === 'failed') {
+        this.parts.log.error(
+          { instance: this.name, vip: outcome.vip.address, code: outcome.error.code, reason: `vip-${operation}-failed` },
+          `(${this.name}) ${outcome.error.message}`,
+        );
+      }
+    }
+  }
+
+  private taskFailed(error: unknown, label: string): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const fields = { instance: this.name, task: label, error: message };
+    if (label === 'send advert') {
+      // A down link fails every advert; say so once, then quietly until one gets through.
+      if (this.sendFailing) return this.parts.log.debug(fields, `(${this.name}) ${label} failed: ${message}`);
+      this.sendFailing = true;
+    }
+    this.parts.log.warn(fields, `(${this.name}) ${label} failed: ${message}`);
+  }
+}
