@@ -425,8 +425,27 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
   } else if (d.nopreempt && priority === D.VRRP_PRIORITY_OWNER) {
     sink.error('conflicting-options', d.nopreempt, 'nopreempt', `${where}: nopreempt cannot apply to the address owner (priority 255); keepalived clears it`, 'lower the priority or remove nopreempt');
   }
-  if (d.preemptDelayWord && d.preemptDelay !== null && state === 'MASTER' && d.stateWord) {
-    sink.error('conflicting-options', d.preemptDelayWord, 'preempt_delay', `${where}: preempt_delay has no effect with state MASTER (keepalived clears it)`, 'use state BACKUP');
+  if (d.preemptDelayWord && d.preemptDelay) {
+    if (state === 'MASTER') {
+      sink.error('conflicting-options', d.preemptDelayWord, 'preempt_delay', `${where}: preempt_delay has no effect on an instance that starts as MASTER (keepalived clears it)`, 'use state BACKUP and a priority below 255');
+    } else if (strict) {
+      sink.error('conflicting-options', d.preemptDelayWord, 'preempt_delay', `${where}: preempt_delay is not allowed in strict mode (keepalived clears it)`, 'remove preempt_delay or strict mode');
+    } else if (d.nopreempt) {
+      sink.error('conflicting-options', d.preemptDelayWord, 'preempt_delay', `${where}: preempt_delay has no effect with nopreempt (keepalived clears it)`, 'remove one of them');
+    }
+  }
+  // vrrp.c: strict mode forces these; an explicit contrary value is reset ("Strict mode requires ...").
+  if (strict) {
+    const forced: [boolean, string, string][] = [
+      [(d.garpLowerPrioRepeat ?? 0) !== 0, 'garp_lower_prio_repeat', 'strict mode sends no repeated gratuitous ARPs at lower priority'],
+      [(d.garpLowerPrioDelay ?? 0) !== 0, 'garp_lower_prio_delay', 'strict mode has no lower-priority gratuitous ARP delay'],
+      [d.lowerPrioNoAdvert === false, 'lower_prio_no_advert', 'strict mode never answers a lower-priority advert'],
+      [d.higherPrioSendAdvert === true, 'higher_prio_send_advert', 'strict mode does not send an advert on seeing a higher priority'],
+      [d.accept === true && priority !== D.VRRP_PRIORITY_OWNER && version === 2, 'accept', 'accept mode in VRRPv2 does not comply with RFC 3768'],
+    ];
+    for (const [bad, keyword, why] of forced) {
+      if (bad) sink.error('conflicting-options', d.strictWord ?? stmt.keyword, keyword, `${where}: ${why}; keepalived resets ${keyword}`, `remove ${keyword} or strict mode`);
+    }
   }
   let authentication = d.authentication;
   if (authentication && d.authWord) {
@@ -480,15 +499,17 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
     garpMasterRepeat: d.garpMasterRepeat ?? global.vrrpGarpMasterRepeat,
     garpMasterRefreshSeconds: d.garpMasterRefresh ?? global.vrrpGarpMasterRefreshSeconds,
     garpMasterRefreshRepeat: d.garpMasterRefreshRepeat ?? global.vrrpGarpMasterRefreshRepeat,
-    garpLowerPrioDelaySeconds: d.garpLowerPrioDelay ?? global.vrrpGarpLowerPrioDelaySeconds,
-    garpLowerPrioRepeat: d.garpLowerPrioRepeat ?? global.vrrpGarpLowerPrioRepeat,
-    lowerPrioNoAdvert: d.lowerPrioNoAdvert ?? global.vrrpLowerPrioNoAdvert,
-    higherPrioSendAdvert: d.higherPrioSendAdvert ?? global.vrrpHigherPrioSendAdvert,
+    // vrrp.c: strict mode defaults (and forces) no lower-priority GARPs and no reaction adverts.
+    garpLowerPrioDelaySeconds: strict ? 0 : (d.garpLowerPrioDelay ?? global.vrrpGarpLowerPrioDelaySeconds),
+    garpLowerPrioRepeat: strict ? 0 : (d.garpLowerPrioRepeat ?? global.vrrpGarpLowerPrioRepeat),
+    lowerPrioNoAdvert: strict ? true : (d.lowerPrioNoAdvert ?? global.vrrpLowerPrioNoAdvert),
+    higherPrioSendAdvert: strict ? false : (d.higherPrioSendAdvert ?? global.vrrpHigherPrioSendAdvert),
     useVmac: d.useVmac,
     vmacXmitBase: d.vmacXmitBase,
     nativeIpv6: d.nativeIpv6,
-    // keepalived enables accept mode unless no_accept or strict mode (dump "Accept = enabled").
-    accept: d.accept ?? !strict,
+    // vrrp.c: accept mode defaults on for the address owner, else on unless strict mode
+    // (dump "Accept = enabled"); strict VRRPv2 turns it off for non-owners.
+    accept: strict && version === 2 && priority !== D.VRRP_PRIORITY_OWNER ? false : (d.accept ?? (priority === D.VRRP_PRIORITY_OWNER || !strict)),
     dontTrackPrimary: d.dontTrackPrimary,
     skipCheckAdvAddr: d.skipCheckAdvAddr ?? global.vrrpSkipCheckAdvAddr,
     checkUnicastSrc: d.checkUnicastSrc || global.vrrpCheckUnicastSrc,

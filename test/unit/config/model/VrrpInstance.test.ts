@@ -243,3 +243,33 @@ describe('vrrp_instance state and priority defaults (keepalived vrrp.c, dump-ver
     expect(model).toBeNull();
   });
 });
+
+describe('vrrp_instance strict mode (keepalived vrrp.c)', () => {
+  it('forces no lower-priority GARPs and no reaction adverts', () => {
+    expect(buildFromText(instance('  strict_mode')).model?.vrrpInstances[0]).toMatchObject({
+      garpLowerPrioDelaySeconds: 0,
+      garpLowerPrioRepeat: 0,
+      lowerPrioNoAdvert: true,
+      higherPrioSendAdvert: false,
+      accept: false,
+    });
+  });
+
+  it('the address owner keeps accept mode in strict mode', () => {
+    expect(buildFromText(instance('  strict_mode\n  priority 255')).model?.vrrpInstances[0]?.accept).toBe(true);
+  });
+
+  it('refuses settings strict mode would reset', () => {
+    const { diagnostics } = buildFromText(instance('  strict_mode\n  garp_lower_prio_repeat 2\n  higher_prio_send_advert\n  accept\n  preempt_delay 5'));
+    expect(diagnostics.filter((d) => d.code === 'conflicting-options').map((d) => d.keyword)).toEqual([
+      'garp_lower_prio_repeat',
+      'higher_prio_send_advert',
+      'accept',
+      'preempt_delay',
+    ]);
+  });
+
+  it('preempt_delay with nopreempt is refused', () => {
+    expect(only(buildFromText(instance('  nopreempt\n  preempt_delay 5')).diagnostics, 'conflicting-options')).toMatchObject({ keyword: 'preempt_delay', pos: { line: 8, col: 3 } });
+  });
+});
