@@ -15,7 +15,7 @@ function vsConfig(n: number, vsLines = '', rsLines = ''): string {
 function setup(text: string, checkersPerRs = 1): { st: VirtualServerState; fx: RecordingEffects } {
   const vs = virtualServerFrom(text);
   const fx = new RecordingEffects();
-  const alpha = vs.realServers.map((r) => r.checkers.slice(0, checkersPerRs === 1 ? r.checkers.length : checkersPerRs).map((c) => c.alpha));
+  const alpha = vs.realServers.map((r) => r.checkers.slice(0, checkersPerRs === 1 ? r.checkers.length : checkersPerRs).map((c) => ('alpha' in c ? c.alpha : false)));
   const st = new VirtualServerState(vs, 0, alpha, fx, 1000);
   st.init(1000);
   return { st, fx };
