@@ -58,6 +58,7 @@ export class RequestPipeline<T> {
   private queue: Entry<T>[];
   private sentCount = 0;
   private doneCount = 0;
+  private windowSize: number;
 
   constructor(
     requests: readonly PipelinedRequest<T>[],
@@ -66,6 +67,17 @@ export class RequestPipeline<T> {
   ) {
     this.entries = requests.map((request) => ({ request, state: 'queued', seqs: [] }));
     this.queue = [...this.entries];
+    this.windowSize = Math.max(1, Math.floor(limits.window));
+  }
+
+  get window(): number {
+    return this.windowSize;
+  }
+
+  /** Halves the window (at least 1): an overrun showed the ACKs of a full window do not fit. */
+  shrinkWindow(): number {
+    this.windowSize = Math.max(1, Math.floor(this.windowSize / 2));
+    return this.windowSize;
   }
 
   get finished(): boolean {
@@ -81,9 +93,13 @@ export class RequestPipeline<T> {
     return this.entries.length - this.doneCount;
   }
 
-  /** Fills the window: the datagrams to send now, in order. */
+  /**
+   * Refills the window once at most half of it is in flight, so requests go out in
+   * datagrams of half a window rather than one per ACK read: the datagrams to send now.
+   */
   nextDatagrams(): OutgoingDatagram[] {
     const datagrams: OutgoingDatagram[] = [];
+    if (this.sentCount > Math.floor(this.windowSize / 2)) return datagrams;
     let parts: Uint8Array[] = [];
     let seqs: number[] = [];
     let size = 0;
@@ -100,7 +116,7 @@ export class RequestPipeline<T> {
       seqs = [];
       size = 0;
     };
-    while (this.sentCount < this.limits.window && this.queue.length > 0) {
+    while (this.sentCount < this.windowSize && this.queue.length > 0) {
       const entry = this.queue.shift();
       if (entry === undefined || entry.state !== 'queued') continue;
       const seq = this.allocateSeq();

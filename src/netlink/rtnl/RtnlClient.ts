@@ -154,18 +154,21 @@ export class RtnlClient {
     return Math.max(1, Math.min(MAX_WINDOW, Math.floor(transport.receiveBufferSize / ACK_BUDGET_BYTES)));
   }
 
+  /**
+   * Closes the socket after an overrun and lets the next send open a fresh one: the
+   * old socket drops every message until its queue is drained
+   * (NETLINK_S_CONGESTED, net/netlink/af_netlink.c), ACKs of resent requests included.
+   */
+  private abandonCongestedTransport(): void {
+    this.transport?.close();
+    this.transport = undefined;
+  }
+
   /** Runs `body` as the active operation with a stall watchdog that `progress()` rearms. */
   private withOperation<R>(
-    body: (transport: RtnlTransport, finish: (result: R) => void, fail: (error: VigilError) => void, progress: () => void) => ActiveOperation,
+    body: (finish: (result: R) => void, fail: (error: VigilError) => void, progress: () => void) => ActiveOperation,
   ): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      let transport: RtnlTransport;
-      try {
-        transport = this.ensureTransport();
-      } catch (e) {
-        reject(e);
-        return;
-      }
       const stallMs = this.options.stallTimeoutMs ?? 10_000;
       let watchdog: unknown;
       let settled = false;
@@ -173,7 +176,7 @@ export class RtnlClient {
         settled = true;
         this.timers.clearTimeout(watchdog);
         this.active = undefined;
-        transport.keepEventLoopAlive(false);
+        this.transport?.keepEventLoopAlive(false);
       };
       const finish = (result: R): void => {
         if (settled) return;
@@ -193,24 +196,44 @@ export class RtnlClient {
           this.replaceTransport(rtnlError('RTNL_STALLED', `Netlink: no reply for ${stallMs} ms`, { stallTimeoutMs: stallMs }));
         }, stallMs);
       };
-      transport.keepEventLoopAlive(true);
-      this.active = body(transport, finish, fail, progress);
+      this.active = body(finish, fail, progress);
       progress();
     });
   }
 
+  /** The socket to send on, opened if needed and kept alive for the running operation. */
+  private sendingTransport(): RtnlTransport {
+    const transport = this.ensureTransport();
+    transport.keepEventLoopAlive(true);
+    return transport;
+  }
+
   private runBatch<T>(requests: readonly PipelinedRequest<T>[]): Promise<PipelinedOutcome<T>[]> {
     if (requests.length === 0) return Promise.resolve([]);
-    return this.withOperation<PipelinedOutcome<T>[]>((transport, finish, _fail, progress) => {
-      const pipeline = new RequestPipeline(requests, { window: this.window(transport), maxDatagramBytes: MAX_DATAGRAM_BYTES }, () =>
-        this.nextSeq(),
-      );
+    return this.withOperation<PipelinedOutcome<T>[]>((finish, _fail, progress) => {
+      let window = 1;
+      try {
+        window = this.window(this.sendingTransport());
+      } catch {
+        // No socket: the first pump fails every request with the reason.
+      }
+      const pipeline = new RequestPipeline(requests, { window, maxDatagramBytes: MAX_DATAGRAM_BYTES }, () => this.nextSeq());
       const pump = (): void => {
         if (pipeline.finished) {
           finish(pipeline.outcomes());
           return;
         }
-        for (const datagram of pipeline.nextDatagrams()) {
+        const datagrams = pipeline.nextDatagrams();
+        if (datagrams.length === 0) return;
+        let transport: RtnlTransport;
+        try {
+          transport = this.sendingTransport();
+        } catch (e) {
+          pipeline.failUnanswered(e as VigilError);
+          finish(pipeline.outcomes());
+          return;
+        }
+        for (const datagram of datagrams) {
           transport.send(datagram.bytes, (error) => {
             if (error === null) return;
             pipeline.sendFailed(datagram.seqs, error);
@@ -227,8 +250,10 @@ export class RtnlClient {
           pump();
         },
         overrun: () => {
+          const smaller = pipeline.shrinkWindow();
+          this.abandonCongestedTransport();
           const again = pipeline.retransmitUnanswered();
-          this.log.warn({ requests: again }, 'Netlink: resending requests whose acknowledgement may have been dropped');
+          this.log.warn({ requests: again, window: smaller }, 'Netlink: acknowledgements were dropped; resending on a new socket with a smaller window');
           pump();
         },
         failed: (error) => {
@@ -252,13 +277,17 @@ export class RtnlClient {
   }
 
   private dumpOnce(request: DumpRequest): Promise<{ messages: readonly NetlinkMessage[]; interrupted: boolean; overrun: boolean }> {
-    return this.withOperation((transport, finish, fail, progress) => {
+    return this.withOperation((finish, fail, progress) => {
       const seq = this.nextSeq();
       const collector = new NetlinkReplyCollector({ seq, dump: true, ack: false });
       let overrun = false;
-      transport.send(request.encode(seq), (error) => {
-        if (error !== null) fail(error);
-      });
+      try {
+        this.sendingTransport().send(request.encode(seq), (error) => {
+          if (error !== null) fail(error);
+        });
+      } catch (e) {
+        queueMicrotask(() => fail(e as VigilError));
+      }
       return {
         messages: (messages) => {
           for (const message of messages) {

@@ -41,6 +41,8 @@ export class FakeRtnlSocket implements RtnlTransport {
   errorPending = false;
   dropped = 0;
   datagramsSent = 0;
+  /** The longest the receive queue got: ACKs of a pipelined batch waiting to be read. */
+  maxQueueLength = 0;
   keptAlive = false;
   private deliveryScheduled = false;
 
@@ -91,6 +93,7 @@ export class FakeRtnlSocket implements RtnlTransport {
       return;
     }
     this.queue.push(bytes);
+    this.maxQueueLength = Math.max(this.maxQueueLength, this.queue.length);
     this.scheduleDelivery();
   }
 
