@@ -33,7 +33,10 @@ export interface SorryServer {
 export interface RealServer {
   readonly pos: SourcePos;
   readonly address: IpAddress;
-  /** `null` for fwmark services written without a port. */
+  /**
+   * The port connections go to. For an `IP PORT` service a port-less real server gets the
+   * service's port (as keepalived does); `null` for fwmark and group services written without one.
+   */
   readonly port: number | null;
   readonly weight: number;
   /** `null`: the virtual server's method applies. */

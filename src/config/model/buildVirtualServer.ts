@@ -180,7 +180,9 @@ interface VirtualServerDraft extends InheritableCheckerSettings {
   sorryInhibit: boolean;
   sorryLvsMethod: LvsMethod | null;
   quorum: number;
+  quorumWord: Word | null;
   hysteresis: number;
+  hysteresisWord: Word | null;
   quorumUp: ScriptCommand | null;
   quorumDown: ScriptCommand | null;
   inhibitOnFailure: boolean;
@@ -280,8 +282,26 @@ const VS_RULES: KeywordRules<VirtualServerDraft> = {
   omega: { apply: (_s, d) => (d.omega = true) },
   quorum_up: { minArgs: 1, maxArgs: Infinity, repeatable: true, apply: (s, d, sink) => (d.quorumUp = readNotify(s, d.quorumUp, sink)) },
   quorum_down: { minArgs: 1, maxArgs: Infinity, repeatable: true, apply: (s, d, sink) => (d.quorumDown = readNotify(s, d.quorumDown, sink)) },
-  quorum: { minArgs: 1, apply: (s, d, sink) => (d.quorum = readInteger(s, 0, { min: 1, max: 0xffffffff, keepalivedDoes: 'uses 1 instead' }, sink) ?? d.quorum) },
-  hysteresis: { minArgs: 1, apply: (s, d, sink) => (d.hysteresis = readInteger(s, 0, { min: 0, max: 0xffffffff, keepalivedDoes: 'ignores the line' }, sink) ?? d.hysteresis) },
+  quorum: {
+    minArgs: 1,
+    apply: (s, d, sink) => {
+      const v = readInteger(s, 0, { min: 1, max: 0xffffffff, keepalivedDoes: 'uses 1 instead' }, sink);
+      if (v !== null) {
+        d.quorum = v;
+        d.quorumWord = s.args[0] ?? null;
+      }
+    },
+  },
+  hysteresis: {
+    minArgs: 1,
+    apply: (s, d, sink) => {
+      const v = readInteger(s, 0, { min: 0, max: 0xffffffff, keepalivedDoes: 'ignores the line' }, sink);
+      if (v !== null) {
+        d.hysteresis = v;
+        d.hysteresisWord = s.args[0] ?? null;
+      }
+    },
+  },
   inhibit_on_failure: { apply: (_s, d) => (d.inhibitOnFailure = true) },
   sorry_server: {
     minArgs: 1,
@@ -367,7 +387,7 @@ export function buildVirtualServer(s: Statement, sink: DiagnosticSink): VirtualS
   const d: VirtualServerDraft = {
     ipFamily: null, lvsScheduler: null, lvsMethod: null, protocol: null, protocolWord: null,
     persistenceTimeoutSeconds: null, persistenceGranularity: null, persistenceEngine: null, sorry: null,
-    sorryInhibit: false, sorryLvsMethod: null, quorum: D.VS_QUORUM, hysteresis: D.VS_HYSTERESIS, quorumUp: null,
+    sorryInhibit: false, sorryLvsMethod: null, quorum: D.VS_QUORUM, quorumWord: null, hysteresis: D.VS_HYSTERESIS, hysteresisWord: null, quorumUp: null,
     quorumDown: null, inhibitOnFailure: false, alpha: false, omega: false, virtualhost: null, haSuspend: false,
     smtpAlert: null,
     flags: { onePacketScheduling: false, flag1: false, flag2: false, flag3: false, shPort: false, shFallback: false, mhPort: false, mhFallback: false },
@@ -440,10 +460,22 @@ export function buildVirtualServer(s: Statement, sink: DiagnosticSink): VirtualS
     }
     seen.set(id, r);
     const rd = r.draft;
+    // check_data.c: IPVS can only rewrite ports with NAT. keepalived gives port-less real servers the
+    // service's port, and resets a different port under DR/TUN ("ports don't match - resetting").
+    let port = r.port;
+    if (key.kind === 'address') {
+      if (port === null) port = key.port;
+      else if (method.method !== 'NAT' && port !== key.port) {
+        sink.error('conflicting-options', r.addressWord, 'real_server', `real server ${r.address.address} port ${port} differs from the virtual server's port ${key.port}, which ${method.method} cannot change (keepalived resets it)`, `use port ${key.port}, or lvs_method NAT`);
+      }
+    } else if (key.kind === 'fwmark' && method.method !== 'NAT' && port !== null && port !== 0) {
+      sink.warning('conflicting-options', r.addressWord, 'real_server', `the port of real server ${r.address.address} is ignored: a ${method.method} fwmark service keeps the client's port`, 'remove the port');
+      port = null;
+    }
     realServers.push({
       pos: r.pos,
       address: r.address,
-      port: r.port,
+      port,
       weight: rd.weight,
       lvsMethod: rd.lvsMethod,
       // The virtual server's inhibit_on_failure / alpha are its real servers' defaults.
@@ -465,6 +497,17 @@ export function buildVirtualServer(s: Statement, sink: DiagnosticSink): VirtualS
   }
   if (d.realServerLines === 0 && !d.sorry) {
     sink.error('missing-required', s.keyword, 'real_server', `${where} has no real servers (keepalived ignores the virtual server)`, 'add: real_server <address> <port> { ... }');
+  }
+
+  // check_data.c: a quorum above the real servers' total weight is lowered to it, and hysteresis
+  // must stay below the quorum. Only written values are checked: all-zero weights (a drained
+  // service) with the default quorum are normal.
+  const totalWeight = realServers.reduce((sum, r) => sum + r.weight, 0);
+  if (d.quorumWord && d.quorum > totalWeight) {
+    sink.error('out-of-range', d.quorumWord, 'quorum', `${where}: quorum ${d.quorum} exceeds the real servers' total weight ${totalWeight}, so it could never be reached (keepalived lowers it to ${totalWeight})`, `use a quorum of at most ${totalWeight}`);
+  }
+  if (d.hysteresisWord && d.hysteresis >= d.quorum) {
+    sink.error('out-of-range', d.hysteresisWord, 'hysteresis', `${where}: hysteresis ${d.hysteresis} must be below the quorum ${d.quorum} (keepalived lowers it to ${d.quorum - 1})`, `use a hysteresis of at most ${d.quorum - 1}`);
   }
 
   let sorryServer: SorryServer | null = null;

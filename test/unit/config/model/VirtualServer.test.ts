@@ -61,7 +61,10 @@ describe('virtual_server and real_server', () => {
   delay_before_retry 2
   warmup 1
   connect_timeout 7
-${RS}  real_server 192.0.2.11 443 {
+  real_server 192.0.2.10 443 {
+    weight 2
+  }
+  real_server 192.0.2.11 443 {
     weight 0
     lvs_method TUN type gue port 6080 csum
     uthreshold 1000
@@ -123,6 +126,22 @@ ${RS}  real_server 192.0.2.11 443 {
       delayLoopSeconds: 12,
       connectTimeoutSeconds: 2,
     });
+  });
+
+  it('a port-less real server takes the service port; DR cannot change ports', () => {
+    const ok = buildFromText('virtual_server 192.0.2.1 80 {\n  protocol TCP\n  real_server 192.0.2.10 {\n  }\n}');
+    expect(ok.model?.virtualServers[0]?.realServers[0]?.port).toBe(80);
+    const d = only(buildFromText('virtual_server 192.0.2.1 80 {\n  protocol TCP\n  lvs_method DR\n  real_server 192.0.2.10 8080 {\n  }\n}').diagnostics, 'conflicting-options');
+    expect(d).toMatchObject({ pos: { line: 4, col: 15 }, hint: 'use port 80, or lvs_method NAT' });
+  });
+
+  it('quorum above the total weight and hysteresis not below quorum are refused', () => {
+    const { diagnostics } = buildFromText(`virtual_server 192.0.2.1 80 {\n  protocol TCP\n  quorum 5\n  hysteresis 5\n${RS}}`);
+    expect(diagnostics.filter((d) => d.code === 'out-of-range').map((d) => [d.keyword, d.pos?.line, d.hint])).toEqual([
+      ['quorum', 3, 'use a quorum of at most 2'],
+      ['hysteresis', 4, 'use a hysteresis of at most 4'],
+    ]);
+    expect(errors(buildFromText(`virtual_server 192.0.2.1 80 {\n  protocol TCP\n  real_server 192.0.2.10 80 {\n    weight 0\n  }\n}`).diagnostics)).toEqual([]);
   });
 
   it('fwmark services ignore protocol (warning) and may have port-less real servers', () => {
