@@ -28,9 +28,9 @@ export function readWeightedRefs(stmt: Statement, sink: DiagnosticSink, earlier:
           break;
         }
         weight = readInteger(
-          { keyword: { ...item.keyword, text: `${kw} weight` }, args: item.args },
+          { keyword: { ...item.keyword, text: kw }, args: item.args },
           i + 1,
-          { min: -VRRP_TRACK_WEIGHT_LIMIT, max: VRRP_TRACK_WEIGHT_LIMIT, keepalivedDoes: 'ignores this entry' },
+          { min: -VRRP_TRACK_WEIGHT_LIMIT, max: VRRP_TRACK_WEIGHT_LIMIT, keepalivedDoes: 'ignores this entry', label: `weight of ${name}` },
           sink,
         );
         i += 2;

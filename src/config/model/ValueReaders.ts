@@ -29,6 +29,8 @@ export interface NumberRange {
   readonly max: number;
   /** What keepalived does with an out-of-range value, for the message, e.g. "uses 100 instead". */
   readonly keepalivedDoes?: string;
+  /** Name for messages when the value is an option inside a line (`weight` in track_script). */
+  readonly label?: string;
 }
 
 const INTEGER = /^[+-]?\d+$/;
@@ -45,7 +47,7 @@ function checkRange(value: number, word: Word, keyword: string, range: NumberRan
       'out-of-range',
       word,
       keyword,
-      `${keyword} ${word.text} is out of range ${rangeText(range)}${range.keepalivedDoes ? ` (keepalived ${range.keepalivedDoes})` : ''}`,
+      `${range.label ?? keyword} ${word.text} is out of range ${rangeText(range)}${range.keepalivedDoes ? ` (keepalived ${range.keepalivedDoes})` : ''}`,
       `use a value in ${rangeText(range)}`,
     );
     return null;
@@ -60,7 +62,7 @@ export function readInteger(stmt: Statement, index: number, range: NumberRange, 
   const kw = stmt.keyword.text;
   const text = wordText(word, kw, sink);
   if (!INTEGER.test(text)) {
-    sink.error('invalid-value', word, kw, `${kw} needs a whole number, got '${text}'`, `use a whole number in ${rangeText(range)}`);
+    sink.error('invalid-value', word, kw, `${range.label ?? kw} needs a whole number, got '${text}'`, `use a whole number in ${rangeText(range)}`);
     return null;
   }
   return checkRange(Number(text), word, kw, range, sink);

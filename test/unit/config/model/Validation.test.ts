@@ -118,7 +118,7 @@ const CASES: readonly Case[] = [
   {
     name: 'out-of-range track weight',
     text: `vrrp_script chk {\n  script /bin/true\n}\n${instance('  track_script {\n    chk weight 254\n  }')}`,
-    code: 'out-of-range', severity: 'error', line: 11, col: 16, keyword: 'track_script weight', hint: 'use a value in -253..253',
+    code: 'out-of-range', severity: 'error', line: 11, col: 16, keyword: 'track_script', hint: 'use a value in -253..253',
   },
   {
     name: 'invalid-address',
