@@ -7,6 +7,9 @@ const BACKSLASH = 0x5c; // \
 const SPACE = 0x20;
 const TAB = 0x09;
 
+/** Characters that make decomment() do more than trim. */
+const SPECIAL = /[#!"\\]/;
+
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }
@@ -23,6 +26,12 @@ export function stripComment(line: PositionedText): PositionedText {
   const len = text.length;
   let start = 0;
   while (start < len && isBlank(text.charCodeAt(start))) start++;
+  if (!SPECIAL.test(text)) {
+    // The common line: nothing to remove but surrounding blanks.
+    let end = len;
+    while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+    return line.slice(start, end);
+  }
 
   const droppedBackslashes: number[] = [];
   let inQuote = false;

@@ -17,23 +17,27 @@ export interface PosSegment {
 /**
  * An immutable string that remembers, for every character, the source position it came from.
  * Preprocessing (comment removal, `@ID` stripping, macro substitution) edits lines; this keeps
- * word positions exact through those edits without a per-character position array: a plain
- * source line is a single segment.
+ * word positions exact through those edits without a per-character position array. Almost
+ * every line is a single run of source text, which is stored without any segment array so
+ * that 400k-line configs do not churn the garbage collector.
  */
 export class PositionedText {
   private constructor(
     readonly text: string,
-    private readonly segments: readonly PosSegment[],
+    /** The run starting at offset 0. */
+    private readonly head: PosSegment,
+    /** Further runs, or null when the whole text is one run. */
+    private readonly tail: readonly PosSegment[] | null,
   ) {}
 
   /** Text read from `file` starting at `line`:`col`. */
   static fromSource(text: string, file: string, line: number, col = 1): PositionedText {
-    return new PositionedText(text, [{ offset: 0, file, line, col, advances: true }]);
+    return new PositionedText(text, { offset: 0, file, line, col, advances: true }, null);
   }
 
   /** Generated text (macro value, sequence number) whose characters all point at `pos`. */
   static fromExpansion(text: string, pos: SourcePos): PositionedText {
-    return new PositionedText(text, [{ offset: 0, file: pos.file, line: pos.line, col: pos.col, advances: false }]);
+    return new PositionedText(text, { offset: 0, file: pos.file, line: pos.line, col: pos.col, advances: false }, null);
   }
 
   get length(): number {
@@ -42,35 +46,38 @@ export class PositionedText {
 
   /** Source position of the character at `offset` (offsets past the end extrapolate). */
   posAt(offset: number): SourcePos {
-    const seg = this.segmentAt(offset);
+    const seg = this.tail === null ? this.head : this.segmentAt(offset);
     return { file: seg.file, line: seg.line, col: seg.advances ? seg.col + (offset - seg.offset) : seg.col };
   }
 
   slice(start: number, end: number = this.text.length): PositionedText {
-    const s = Math.max(0, Math.min(start, this.text.length));
-    const e = Math.max(s, Math.min(end, this.text.length));
-    if (s === 0 && e === this.text.length) return this;
-    const segs: PosSegment[] = [];
-    const first = this.segmentIndexAt(s);
-    for (let i = first; i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      if (i > first && seg.offset >= e) break;
-      if (seg.offset <= s) {
-        segs.push({ ...seg, offset: 0, col: seg.advances ? seg.col + (s - seg.offset) : seg.col });
-      } else {
-        segs.push({ ...seg, offset: seg.offset - s });
-      }
+    const len = this.text.length;
+    const s = start < 0 ? 0 : start > len ? len : start;
+    const e = end < s ? s : end > len ? len : end;
+    if (s === 0 && e === len) return this;
+    const text = this.text.slice(s, e);
+    if (this.tail === null) return new PositionedText(text, s === 0 ? this.head : shifted(this.head, s), null);
+
+    const all = this.segments();
+    let first = 0;
+    while (first + 1 < all.length && all[first + 1]!.offset <= s) first++;
+    const head = shifted(all[first]!, s);
+    const rest: PosSegment[] = [];
+    for (let i = first + 1; i < all.length; i++) {
+      const seg = all[i]!;
+      if (seg.offset >= e) break;
+      rest.push(rebase(seg, seg.offset - s));
     }
-    return new PositionedText(this.text.slice(s, e), segs);
+    return new PositionedText(text, head, rest.length > 0 ? rest : null);
   }
 
   concat(other: PositionedText): PositionedText {
     if (other.text.length === 0) return this;
     if (this.text.length === 0) return other;
     const shift = this.text.length;
-    const segs = this.segments.slice();
-    for (const seg of other.segments) segs.push({ ...seg, offset: seg.offset + shift });
-    return new PositionedText(this.text + other.text, segs);
+    const rest: PosSegment[] = this.tail ? this.tail.slice() : [];
+    for (const seg of other.segments()) rest.push(rebase(seg, seg.offset + shift));
+    return new PositionedText(this.text + other.text, this.head, rest);
   }
 
   /** Replace `[start, end)` with `insert`. */
@@ -78,19 +85,29 @@ export class PositionedText {
     return this.slice(0, start).concat(insert).concat(this.slice(end));
   }
 
-  private segmentIndexAt(offset: number): number {
-    const segs = this.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (segs[mid]!.offset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+  private segments(): readonly PosSegment[] {
+    return this.tail === null ? [this.head] : [this.head, ...this.tail];
   }
 
   private segmentAt(offset: number): PosSegment {
-    return this.segments[this.segmentIndexAt(offset)]!;
+    const tail = this.tail!;
+    let lo = -1;
+    let hi = tail.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (tail[mid]!.offset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo < 0 ? this.head : tail[lo]!;
   }
+}
+
+/** The part of `seg` from text offset `at` on, as the run starting at offset 0. */
+function shifted(seg: PosSegment, at: number): PosSegment {
+  const col = seg.advances ? seg.col + (at - seg.offset) : seg.col;
+  return { offset: 0, file: seg.file, line: seg.line, col, advances: seg.advances };
+}
+
+function rebase(seg: PosSegment, offset: number): PosSegment {
+  return { offset, file: seg.file, line: seg.line, col: seg.col, advances: seg.advances };
 }

@@ -80,9 +80,9 @@ export class StatementTreeBuilder {
   }
 
   private addStatement(words: readonly Word[]): void {
-    const [keyword, ...args] = words;
+    const keyword = words[0];
     if (!keyword) return;
-    const statement: OpenStatement = { keyword, args };
+    const statement: OpenStatement = { keyword, args: words.slice(1) };
     this.top.statements.push(statement);
     this.blockCandidate = statement;
   }

@@ -1,5 +1,4 @@
 import type { Word } from '../ConfigAst.js';
-import type { SourcePos } from '../SourcePos.js';
 import type { DiagnosticSink } from './DiagnosticSink.js';
 import type { PositionedText } from './PositionedText.js';
 
@@ -158,8 +157,27 @@ function readEscape(text: string, at: number): [string, number] {
  * a stray trailing `;` (stripped, since it is a C-style habit keepalived would keep as text).
  */
 export function splitLineWords(line: PositionedText, sink: DiagnosticSink): Word[] {
+  const { words, semicolonAt } = fastPathApplies(line.text) ? splitPlain(line) : splitEscaped(line, sink);
+  // A trailing unquoted ';' is a C-style habit; keepalived would keep it as part of the value.
+  const last = words[words.length - 1];
+  if (last && semicolonAt >= 0) {
+    sink.warning('stray-semicolon', "stray ';' at the end of a line was removed (keepalived does not use ';')", line.posAt(semicolonAt));
+    const stripped = last.text.replace(/;+$/, '');
+    if (stripped.length === 0 && !last.quoted) words.pop();
+    else words[words.length - 1] = { text: stripped, quoted: last.quoted, pos: last.pos };
+  }
+  return words;
+}
+
+/** Words of a line, and the offset of a literal `;` ending the last one (or -1). */
+interface SplitLine {
+  readonly words: Word[];
+  readonly semicolonAt: number;
+}
+
+function splitEscaped(line: PositionedText, sink: DiagnosticSink): SplitLine {
   const text = line.text;
-  const { words, problems } = fastPathApplies(text) ? splitPlain(text) : splitQuotedEscaped(text);
+  const { words, problems } = splitQuotedEscaped(text);
   for (const p of problems) {
     const pos = line.posAt(p.offset);
     if (p.kind === 'unterminated-quote') {
@@ -170,41 +188,31 @@ export function splitLineWords(line: PositionedText, sink: DiagnosticSink): Word
       sink.warning('stray-backslash', "a '\\' at the end of a line does not continue it (only $NAME= definitions continue)", pos);
     }
   }
-  const out: Word[] = [];
-  const last = words.length - 1;
-  for (let w = 0; w <= last; w++) {
-    const raw = words[w]!;
-    let wordText = raw.text;
-    if (w === last && raw.endsLiteral && text.charCodeAt(raw.end - 1) === SEMICOLON) {
-      const semi: SourcePos = line.posAt(raw.end - 1);
-      sink.warning('stray-semicolon', "stray ';' at the end of a line was removed (keepalived does not use ';')", semi);
-      wordText = wordText.replace(/;+$/, '');
-      if (wordText.length === 0 && !raw.quoted) continue;
-    }
-    out.push({ text: wordText, quoted: raw.quoted, pos: line.posAt(raw.start) });
-  }
-  return out;
+  const lastRaw = words[words.length - 1];
+  const semicolonAt = lastRaw && lastRaw.endsLiteral && text.charCodeAt(lastRaw.end - 1) === SEMICOLON ? lastRaw.end - 1 : -1;
+  return { words: words.map((raw) => ({ text: raw.text, quoted: raw.quoted, pos: line.posAt(raw.start) })), semicolonAt };
 }
 
+const QUOTE_OR_ESCAPE = /["'\\]/;
+
 function fastPathApplies(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === DQUOTE || c === SQUOTE || c === BACKSLASH) return false;
-  }
-  return true;
+  return !QUOTE_OR_ESCAPE.test(text);
 }
 
 /** Whitespace split for the common line with no quotes or escapes. */
-function splitPlain(text: string): { words: RawWord[]; problems: WordSplitProblem[] } {
-  const words: RawWord[] = [];
+function splitPlain(line: PositionedText): SplitLine {
+  const text = line.text;
+  const words: Word[] = [];
   const len = text.length;
   let i = 0;
+  let lastEnd = -1;
   while (i < len) {
     while (i < len && isWhite(text.charCodeAt(i))) i++;
     if (i >= len) break;
     const start = i;
     while (i < len && !isWhite(text.charCodeAt(i))) i++;
-    words.push({ text: text.slice(start, i), quoted: false, start, end: i, endsLiteral: true });
+    words.push({ text: text.slice(start, i), quoted: false, pos: line.posAt(start) });
+    lastEnd = i;
   }
-  return { words, problems: [] };
+  return { words, semicolonAt: lastEnd > 0 && text.charCodeAt(lastEnd - 1) === SEMICOLON ? lastEnd - 1 : -1 };
 }

@@ -38,8 +38,9 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxIncludeDepth: 32,
   maxIncludeMatches: 4096,
   maxBlockDepth: 64,
-  maxSubstitutionsPerLine: 4096,
-  maxExpandedLineChars: 64 * 1024,
+  maxSubstitutionsPerLine: 512,
+  // 8x keepalived's own 1023-byte line buffer, which bounds every real expansion.
+  maxExpandedLineChars: 8 * 1024,
   maxExpansionDepth: 64,
   maxExpandedLines: 2_000_000,
   maxDiagnostics: 1000,

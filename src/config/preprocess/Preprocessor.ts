@@ -248,10 +248,7 @@ export class Preprocessor {
    * Returns the line to use, or null when it was consumed or dropped.
    */
   private process(input: PositionedText): PositionedText | null {
-    const budget: ExpansionBudget = {
-      substitutions: this.ctx.limits.maxSubstitutionsPerLine,
-      maxLineChars: this.ctx.limits.maxExpandedLineChars,
-    };
+    let budget: ExpansionBudget | null = null;
     let line = input;
     for (;;) {
       const kept = applyConfigIdCondition(line, this.ctx.configId);
@@ -273,6 +270,7 @@ export class Preprocessor {
       if (text.charCodeAt(0) === 0x7e /* ~ */) return line;
       if (!text.includes('$')) return line;
 
+      budget ??= { substitutions: this.ctx.limits.maxSubstitutionsPerLine, maxLineChars: this.ctx.limits.maxExpandedLineChars };
       const result = expandMacros(line, this.macros, budget, this.ctx.sink);
       if (result.failed) return null;
       if (!result.changed) return line;
