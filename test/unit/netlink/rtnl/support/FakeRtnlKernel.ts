@@ -1,4 +1,5 @@
 import type { VigilError } from '../../../../../src/core/VigilError.js';
+import { HOST_IS_LITTLE_ENDIAN, viewOf } from '../../../../../src/netlink/HostByteOrder.js';
 import { LINUX_ERRNO } from '../../../../../src/netlink/LinuxErrno.js';
 import { encodeDoneReply, encodeErrorReply } from '../../../../../src/netlink/NetlinkAcknowledgement.js';
 import { NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL, NLM_F_MULTI } from '../../../../../src/netlink/NetlinkConstants.js';
@@ -293,7 +294,10 @@ export class FakeRtnlKernel {
       parts = this.linkList().map((l) => encodeKernelLinkMessage(l, { type: RTM_NEWLINK, ...header }));
     }
     for (let i = 0; i < parts.length; i += this.dumpBatch) socket.enqueue(concatMessages(parts.slice(i, i + this.dumpBatch)), true);
-    socket.enqueue(encodeDoneReply(request.header.seq, socket.portId), true);
+    const done = encodeDoneReply(request.header.seq, socket.portId);
+    // nl_dump_check_consistent() marks the closing NLMSG_DONE too.
+    if (interrupted) viewOf(done).setUint16(6, NLM_F_MULTI | NLM_F_DUMP_INTR, HOST_IS_LITTLE_ENDIAN);
+    socket.enqueue(done, true);
   }
 
   private notify(group: number, bytes: Uint8Array): void {
