@@ -1,0 +1,193 @@
+import { OrderedScriptQueue } from '../../checker/script/OrderedScriptQueue.js';
+import { runScript } from '../../checker/script/ScriptProcess.js';
+import { ScriptUserTable } from '../../checker/script/ScriptUserTable.js';
+import type { ScriptUser } from '../../config/model/Common.js';
+import type { VigilConfig } from '../../config/model/VigilConfig.js';
+import { VigilError } from '../../core/VigilError.js';
+import { AddressMonitor } from '../../netlink/rtnl/AddressMonitor.js';
+import { LinkMonitor } from '../../netlink/rtnl/LinkMonitor.js';
+import { isLinkUsable } from '../../netlink/rtnl/LinkState.js';
+import { netlinkPackageTransport } from '../../netlink/rtnl/NetlinkPackageTransport.js';
+import { RtnlClient } from '../../netlink/rtnl/RtnlClient.js';
+import { VipInstaller } from '../../netlink/rtnl/VipInstaller.js';
+import { GarpSender } from '../io/GarpSender.js';
+import { NotifyDispatcher } from '../notify/NotifyDispatcher.js';
+import { VrrpScriptRunner } from '../track/VrrpScriptRunner.js';
+import { Ipv4AdvertTransport } from './Ipv4AdvertTransport.js';
+import { Ipv6AdvertTransport } from './Ipv6AdvertTransport.js';
+import { MonitoredInterfaces } from './MonitoredInterfaces.js';
+import { SYSTEM_MONOTONIC_CLOCK } from './MonotonicClock.js';
+import { SystemTimerWakeup } from './SystemTimerWakeup.js';
+import { VrrpEngine } from './VrrpEngine.js';
+import type { VrrpLog } from './VrrpLog.js';
+
+export interface VrrpDaemonOptions {
+  readonly config: VigilConfig;
+  readonly log: VrrpLog;
+  /** false for `-V`: VIPs stay on the interfaces when Vigil stops. */
+  readonly releaseVipsOnStop: boolean;
+}
+
+export type VrrpDaemonStart = { readonly ok: true; readonly daemon: VrrpDaemon } | { readonly ok: false; readonly errors: readonly VigilError[] };
+
+/** How long a graceful stop may spend on priority-0 adverts and VIP removal. */
+const ENGINE_STOP_TIMEOUT_MS = 3_000;
+/** How long a stop waits for notify_stop and friends before leaving them behind. */
+const NOTIFY_DRAIN_TIMEOUT_MS = 5_000;
+
+/**
+ * The VRRP side of a running Vigil: the rtnetlink monitors and installer, the advert and
+ * AF_PACKET sockets (through the engine), vrrp_script runners and notify scripts, all in
+ * this process and this network namespace.
+ */
+export class VrrpDaemon {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly engine: VrrpEngine,
+    private readonly links: LinkMonitor,
+    private readonly addresses: AddressMonitor,
+    private readonly client: RtnlClient,
+    private readonly scripts: readonly VrrpScriptRunner[],
+    private readonly notifier: NotifyDispatcher,
+    private readonly log: VrrpLog,
+  ) {}
+
+  /** Opens everything and starts the instances; on failure closes what it opened and says why. */
+  static async start(options: VrrpDaemonOptions): Promise<VrrpDaemonStart> {
+    const { config, log } = options;
+    const open = netlinkPackageTransport({ log });
+    let links: LinkMonitor | undefined;
+    let addresses: AddressMonitor | undefined;
+    let client: RtnlClient | undefined;
+    const cleanup = (): void => {
+      links?.stop();
+      addresses?.stop();
+      client?.close();
+    };
+    try {
+      links = await LinkMonitor.start({ open, log });
+      addresses = await AddressMonitor.start({ open, log });
+      client = RtnlClient.open({ open, log });
+    } catch (e) {
+      cleanup();
+      return { ok: false, errors: [asVigilError(e, 'VRRP_RUNTIME_NETLINK_FAILED', 'cannot open rtnetlink')] };
+    }
+    const linkMonitor = links;
+    const users = ScriptUserTable.fromSystem();
+    const userErrors: VigilError[] = [];
+    const runAs = resolveUser(users, config.global.scriptUser, userErrors);
+    const runners = scriptRunners(config, users, log, userErrors);
+    if (userErrors.length > 0) {
+      // Never fall back to running a script as root when its configured user is missing.
+      cleanup();
+      return { ok: false, errors: userErrors };
+    }
+    const notifier = new NotifyDispatcher({ queue: new OrderedScriptQueue(), runAs, log });
+    const interfaces = new MonitoredInterfaces(linkMonitor, addresses);
+    const created = VrrpEngine.create(
+      config,
+      {
+        clock: SYSTEM_MONOTONIC_CLOCK,
+        createWakeup: (onWake) => new SystemTimerWakeup(SYSTEM_MONOTONIC_CLOCK, onWake),
+        openTransport: (request) => (request.family === 'ipv4' ? Ipv4AdvertTransport.open(request) : Ipv6AdvertTransport.open(request)),
+        installer: new VipInstaller(client, linkMonitor),
+        openFrameSender: (ifname) => {
+          const ifindex = linkMonitor.indexOf(ifname);
+          return GarpSender.open({ ifname, ...(ifindex !== undefined ? { ifindex } : {}) });
+        },
+        interfaces,
+        notifier,
+        log,
+      },
+      { releaseVipsOnStop: options.releaseVipsOnStop },
+    );
+    if (!created.ok) {
+      cleanup();
+      return { ok: false, errors: created.errors };
+    }
+    const engine = created.engine;
+
+    linkMonitor.onChange((change) => {
+      if (change.kind === 'changed') {
+        if (change.wentDown || change.cameUp) engine.onLinkChange(change.link.name, isLinkUsable(change.link));
+      } else {
+        engine.onLinkChange(change.link.name, change.kind === 'added' && isLinkUsable(change.link));
+      }
+    });
+    linkMonitor.onError((error) => log.warn({ code: error.code }, `link monitor: ${error.message}`));
+    addresses.onChange((change) => {
+      if (change.kind === 'removed') engine.onAddressRemoved(change.address);
+      else engine.onAddressChange();
+    });
+    addresses.onError((error) => log.warn({ code: error.code }, `address monitor: ${error.message}`));
+
+    for (const runner of runners) runner.onStatusChange((status) => engine.onScriptStatus(runner.name, status));
+    engine.start();
+    for (const runner of runners) runner.start();
+    return { ok: true, daemon: new VrrpDaemon(engine, linkMonitor, addresses, client, runners, notifier, log) };
+  }
+
+  /** Graceful stop: priority-0 adverts, VIPs removed, notify_stop run; bounded in time. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const scriptsStopped = Promise.all(this.scripts.map((s) => s.stop()));
+    const clean = await this.engine.stop(ENGINE_STOP_TIMEOUT_MS);
+    if (!clean) this.log.warn({ reason: 'stop-timeout' }, `VRRP shutdown did not finish within ${ENGINE_STOP_TIMEOUT_MS} ms`);
+    this.links.stop();
+    this.addresses.stop();
+    this.client.close();
+    if (!(await this.notifier.drain(NOTIFY_DRAIN_TIMEOUT_MS))) {
+      this.log.warn({ reason: 'notify-timeout', pending: this.notifier.pending }, 'notify scripts still running at exit');
+    }
+    // Runners only wait for a script already running, and its own timeout bounds that.
+    await Promise.race([scriptsStopped, new Promise((r) => setTimeout(r, NOTIFY_DRAIN_TIMEOUT_MS).unref())]);
+  }
+}
+
+/** keepalived runs only the vrrp_scripts some instance or sync group tracks. */
+function scriptRunners(config: VigilConfig, users: ScriptUserTable, log: VrrpLog, errors: VigilError[]): VrrpScriptRunner[] {
+  const tracked = new Set<string>([
+    ...config.vrrpInstances.flatMap((i) => i.trackScripts.map((r) => r.name)),
+    ...config.vrrpSyncGroups.flatMap((g) => g.trackScripts.map((r) => r.name)),
+  ]);
+  return config.vrrpScripts
+    .filter((s) => tracked.has(s.name))
+    .map((script) => {
+      const ids = resolveUser(users, script.user ?? config.global.scriptUser, errors);
+      const intervalMs = Math.round(script.intervalSeconds * 1000);
+      return new VrrpScriptRunner({
+        name: script.name,
+        argv: script.script.argv,
+        intervalMs,
+        // keepalived: a script without `timeout` may run for one interval.
+        timeoutMs: Math.round((script.timeoutSeconds ?? script.intervalSeconds) * 1000),
+        rise: script.rise,
+        fall: script.fall,
+        initFail: script.initFail,
+        uid: ids?.uid ?? null,
+        gid: ids?.gid ?? null,
+        execute: (request) => runScript(request),
+        log,
+      });
+    });
+}
+
+function resolveUser(users: ScriptUserTable, user: ScriptUser | null, errors: VigilError[]): { uid: number; gid: number } | null {
+  if (user === null) return null;
+  const ids = users.resolve(user.user, user.group);
+  if ('error' in ids) {
+    errors.push(new VigilError('VRRP_RUNTIME_SCRIPT_USER', `${ids.error} (${user.pos.file}:${user.pos.line})`, { user: user.user, group: user.group }));
+    return null;
+  }
+  return ids;
+}
+
+function asVigilError(e: unknown, code: string, what: string): VigilError {
+  if (e instanceof VigilError) return e;
+  return new VigilError(code, `${what}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+}
