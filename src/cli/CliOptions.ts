@@ -241,5 +241,5 @@ export const USAGE = `Usage: vigil [OPTION...]            run the daemon (keepal
   -v, --version                print the version
   -h, --help                   this help
 
-Exit codes of -t: 0 clean, 1 warnings only (the configuration would load), 2 usage or
-unreadable file, 5 errors (the configuration would be refused).`;
+Exit codes of -t: 0 the configuration would load (warnings are printed), 2 usage error,
+5 errors (the configuration would be refused, as keepalived -t also exits 5).`;

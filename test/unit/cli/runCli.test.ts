@@ -35,6 +35,14 @@ describe('vigil -t', () => {
     expect(r.err).toContain('configuration REFUSED');
   });
 
+  it('accepts a config with only warnings (legacy spellings) with exit 0, printing them', async () => {
+    const r = await run(['-t', '-f', join(FIX, 'legacy.conf')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/legacy\.conf:3:5: warning: 'lb_algo' is deprecated/);
+    expect(r.err).toMatch(/legacy\.conf:8:13: warning: 'nb_get_retry' is deprecated/);
+    expect(r.out).toMatch(/configuration OK \(0 error\(s\), [1-9]\d* warning\(s\)/);
+  });
+
   it('prints machine-readable diagnostics with --json', async () => {
     const r = await run(['-t', '--json', '-f', join(FIX, 'broken.conf')]);
     expect(r.code).toBe(5);
