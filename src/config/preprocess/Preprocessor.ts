@@ -204,19 +204,20 @@ export class Preprocessor {
   /** Count one generated line; past the limit, report once and drop all generated input. */
   private chargeExpandedLine(pos: SourcePos): boolean {
     if (++this.expandedLines <= this.ctx.limits.maxExpandedLines) return true;
+    this.haltExpansion(pos, `generators and multi-line definitions produced more than ${this.ctx.limits.maxExpandedLines} lines; the rest is dropped`);
+    return false;
+  }
+
+  /** Stop all generated input for the rest of the parse (after one diagnostic). */
+  private haltExpansion(pos: SourcePos, message: string): void {
     if (!this.expansionHalted) {
       this.expansionHalted = true;
-      this.ctx.sink.error(
-        'generator-too-large',
-        `generators and multi-line definitions produced more than ${this.ctx.limits.maxExpandedLines} lines; the rest is dropped`,
-        pos,
-      );
+      this.ctx.sink.error('generator-too-large', message, pos);
     }
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const kind = this.frames[i]!.kind;
       if (kind === 'expansion' || kind === 'generator') this.frames.splice(i, 1);
     }
-    return false;
   }
 
   private currentPos(): SourcePos {
@@ -325,12 +326,10 @@ export class Preprocessor {
     if (this.expansionHalted) return;
     const remaining = this.ctx.limits.maxExpandedLines - this.expandedLines;
     if (parsed.generator.count > remaining) {
-      this.ctx.sink.error(
-        'generator-too-large',
-        `${isSeq ? '~SEQ' : '~LST'} asks for ${parsed.generator.count} lines; at most ${remaining} more generated lines are allowed`,
-        pos,
-        { length: line.length },
-      );
+      const message = `${isSeq ? '~SEQ' : '~LST'} asks for ${parsed.generator.count} lines; at most ${remaining} more generated lines are allowed`;
+      // Inside another expansion it would be refused again on every repetition: stop them all.
+      if (this.frames.some((f) => f.kind === 'expansion' || f.kind === 'generator')) this.haltExpansion(pos, message);
+      else this.ctx.sink.error('generator-too-large', message, pos, { length: line.length });
       return;
     }
     if (!this.checkExpansionDepth(pos)) return;
