@@ -444,8 +444,8 @@ export class Preprocessor {
     }
     this.totalBytes += size;
     const text = typeof content === 'string' ? content : decodeConfigBytes(content, file, sink);
-    const lines = splitPhysicalLines(text, file, sink, limits.maxLineChars);
-    this.sourceLines.set(file, lines);
+    const { display, read: lines } = splitPhysicalLines(text, file, sink, limits.maxLineChars);
+    this.sourceLines.set(file, display);
     if (!this.fileOrder.includes(file)) this.fileOrder.push(file);
     this.frames.push({ kind: 'file', file, identity: this.ctx.files.identity(file), lines, index: 0 });
   }
