@@ -263,14 +263,17 @@ export class CheckerEngine implements CheckerOutput {
     const wall = this.clock.wallMs();
     const active = p.subs.filter((s) => s.enabled);
     const first = active[0];
-    if (step.log && first) {
-      const rs = first.vs.realServerText(first.rsIndex);
-      const msg = checkerMessage(step.log, o, { type: p.plan.type, rs, vs: first.vs.text, program: p.plan.spec.kind === 'misc' ? (p.plan.spec.argv[0] ?? '') : '' });
-      this.log.info({ rs, vs: first.vs.text, checker: p.plan.type, ...(active.length > 1 ? { sharedBy: active.length } : {}), ...(o.ok ? {} : { reason: o.reason, detail: o.detail }) }, msg);
+    if (first) {
+      for (const ev of step.logs) {
+        const rs = first.vs.realServerText(first.rsIndex);
+        const msg = checkerMessage(ev, o, { type: p.plan.type, rs, vs: first.vs.text, program: p.plan.spec.kind === 'misc' ? (p.plan.spec.argv[0] ?? '') : '', urlCheck: urlCheckOf(p.plan) });
+        this.log.info({ rs, vs: first.vs.text, checker: p.plan.type, ...(active.length > 1 ? { sharedBy: active.length } : {}), ...(o.ok ? {} : { reason: o.reason, detail: o.detail }) }, msg);
+      }
     }
     for (const s of active) {
       s.vs.recordCheck(s.rsIndex, wall);
       if (step.weightExitCode !== null) s.vs.checkerExitCode(s.rsIndex, s.checkerIndex, step.weightExitCode, wall);
+      if (step.weightReset) s.vs.checkerWeightReset(s.rsIndex, s.checkerIndex);
       if (step.report !== null) s.vs.checkerReport(s.rsIndex, s.checkerIndex, step.report, o.ok ? null : o.reason, wall);
     }
     for (const s of active) this.emitIfDirty(s.vs);
@@ -318,6 +321,14 @@ export class CheckerEngine implements CheckerOutput {
     else if (o.kind === 'signaled') this.log.warn({ ...fields, signal: o.signal }, `${label} ${o.timedOut ? 'timed out and was killed' : `died of ${o.signal}`}`);
     else this.log.warn(fields, `${label} could not start: ${o.error}`);
   }
+}
+
+/** check_http.c http_handle_response: what the success line names for the (last) url. */
+function urlCheckOf(plan: ProbePlan): { what: string; path: string } | undefined {
+  if (plan.spec.kind !== 'http') return undefined;
+  const u = plan.spec.urls.at(-1);
+  if (!u) return undefined;
+  return { what: u.regex !== null ? 'Regex match' : u.digest !== null ? 'MD5 digest' : 'HTTP status code', path: u.path };
 }
 
 export type { VirtualServerDesiredState };

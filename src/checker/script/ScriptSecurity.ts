@@ -80,7 +80,10 @@ export function checkScriptSecurity(argv: readonly string[], uid: number, gid: n
     messages.push(`Unable to access script \`${path}\` - disabling`);
     return fail();
   }
-  const resolvedArgv = [path, ...argv.slice(1)];
+  // notify.c replace_cmd_name: the resolved path replaces the program when it keeps its file name
+  // (keepalived 2.2.7 logs "by [/usr/bin/sh]" for "/bin/sh").
+  const program2 = posix.basename(real) === posix.basename(path) ? real : path;
+  const resolvedArgv = [program2, ...argv.slice(1)];
   if (!isExecutable(st, uid, gid)) {
     messages.push(`WARNING - script '${path}' is not executable for uid:gid ${uid}:${gid} - disabling.`);
     return { runnable: false, insecure: false, argv: resolvedArgv, messages };

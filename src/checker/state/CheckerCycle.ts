@@ -18,21 +18,26 @@ export interface CycleSettings {
 /** Checker-level log line to print (the engine formats it with the service text). */
 export type CheckerLogEvent =
   | { readonly kind: 'success' }
+  /** HTTP: a url answered correctly while the checker is down ("HTTP status code success to ..."). */
+  | { readonly kind: 'url-success' }
   /** The checker goes down; `retries` > 0 prints "... failed after N retries." */
   | { readonly kind: 'failed'; readonly retries: number }
-  /** One failed attempt (log_all_failures). */
-  | { readonly kind: 'attempt-failed' };
+  /** One failed attempt (log_all_failures); `attempt` counts the failures so far (retry_it). */
+  | { readonly kind: 'attempt-failed'; readonly attempt: number; readonly retry: number };
 
 export interface CycleStep {
   /** keepalived's update_svr_checker_state(alive): tell the real server(s), or `null`. */
   readonly report: boolean | null;
-  readonly log: CheckerLogEvent | null;
+  /** Checker-level log lines, in order. */
+  readonly logs: readonly CheckerLogEvent[];
   /** Wait before the next probe. */
   readonly nextDelayMs: number;
   /** MISC_CHECK counts the wait from the start of the run, the others from its end. */
   readonly fromStart: boolean;
   /** MISC_CHECK exit status that changed since the last one: weights must be recomputed. */
   readonly weightExitCode: number | null;
+  /** MISC_CHECK went down: its weight adjustment is dropped (check_misc.c, no log). */
+  readonly weightReset: boolean;
 }
 
 /**
@@ -83,13 +88,13 @@ export class CheckerCycle {
 
   /** A suspended checker (ha_suspend) only re-arms its timer (check_tcp.c: `!checker->enabled`). */
   skip(): CycleStep {
-    return { report: null, log: null, nextDelayMs: this.settings.delayLoopMs, fromStart: false, weightExitCode: null };
+    return { report: null, logs: [], nextDelayMs: this.settings.delayLoopMs, fromStart: false, weightExitCode: null, weightReset: false };
   }
 
   private tcp(o: ProbeOutcome): CycleStep {
     const s = this.settings;
     let report: boolean | null = null;
-    let log: CheckerLogEvent | null = !o.ok && this.up && s.logAllFailures ? { kind: 'attempt-failed' } : null;
+    let log: CheckerLogEvent | null = !o.ok && this.up && s.logAllFailures ? { kind: 'attempt-failed', attempt: this.retryIt + 1, retry: s.retry } : null;
     let delay: number;
     if (o.ok || this.retryIt >= s.retry) {
       delay = s.delayLoopMs;
@@ -107,21 +112,22 @@ export class CheckerCycle {
     }
     this.ran = true;
     if (report !== null) this.up = report;
-    return { report, log, nextDelayMs: delay, fromStart: false, weightExitCode: null };
+    return { report, logs: log ? [log] : [], nextDelayMs: delay, fromStart: false, weightExitCode: null, weightReset: false };
   }
 
   private http(o: ProbeOutcome): CycleStep {
     const s = this.settings;
     let report: boolean | null = null;
-    let log: CheckerLogEvent | null = null;
+    const logs: CheckerLogEvent[] = [];
     let delay: number;
     if (o.ok) {
       this.retryIt = 0;
+      if (!this.up) logs.push({ kind: 'url-success' });
       if (this.failedUrl) {
         // The failed url answers again: now every url must pass (check_http.c epilog, failed_url).
         this.failedUrl = false;
       } else if (!this.up || !this.ran) {
-        log = { kind: 'success' };
+        logs.push({ kind: 'success' });
         report = true;
         this.ran = true;
       }
@@ -129,12 +135,12 @@ export class CheckerCycle {
       if (s.fastRecovery && (!this.ran || (!this.up && report === null && !this.failedUrl))) delay = 0;
     } else {
       if (this.up || !this.ran) {
-        if (this.up && s.logAllFailures) log = { kind: 'attempt-failed' };
+        if (this.up && s.logAllFailures) logs.push({ kind: 'attempt-failed', attempt: this.retryIt + 1, retry: s.retry });
         this.ran = true;
         this.retryIt++;
         if (this.retryIt > s.retry) {
           if (this.up) {
-            log = { kind: 'failed', retries: s.retry ? this.retryIt - 1 : 0 };
+            logs.push({ kind: 'failed', retries: s.retry ? this.retryIt - 1 : 0 });
             report = false;
           }
           this.failedUrl = true;
@@ -144,7 +150,7 @@ export class CheckerCycle {
       delay = this.failedUrl ? Math.max(s.delayBeforeRetryMs, s.delayLoopMs) : s.delayBeforeRetryMs;
     }
     if (report !== null) this.up = report;
-    return { report, log, nextDelayMs: delay, fromStart: false, weightExitCode: null };
+    return { report, logs, nextDelayMs: delay, fromStart: false, weightExitCode: null, weightReset: false };
   }
 
   private misc(o: ProbeOutcome): CycleStep {
@@ -152,6 +158,7 @@ export class CheckerCycle {
     let report: boolean | null = null;
     let log: CheckerLogEvent | null = null;
     let weightExitCode: number | null = null;
+    let weightReset = false;
     if (o.ok) {
       const code = o.exitCode ?? 0;
       if (code !== this.lastExitCode) {
@@ -166,16 +173,20 @@ export class CheckerCycle {
     } else if (this.up || !this.ran) {
       if (this.retryIt < s.retry) {
         this.retryIt++;
-        if (s.logAllFailures) log = { kind: 'attempt-failed' };
+        if (s.logAllFailures) log = { kind: 'attempt-failed', attempt: this.retryIt, retry: s.retry };
       } else {
         this.retryIt = 0;
-        if (o.exitCode !== null) this.lastExitCode = o.exitCode;
+        if (o.exitCode !== null) {
+          // Only an exit status (not a signal) drops the weight adjustment (check_misc.c 2.2.7).
+          this.lastExitCode = o.exitCode;
+          weightReset = true;
+        }
         log = { kind: 'failed', retries: s.retry };
         report = false;
       }
     }
     this.ran = true;
     if (report !== null) this.up = report;
-    return { report, log, nextDelayMs: this.retryIt ? s.delayBeforeRetryMs : s.delayLoopMs, fromStart: true, weightExitCode };
+    return { report, logs: log ? [log] : [], nextDelayMs: this.retryIt ? s.delayBeforeRetryMs : s.delayLoopMs, fromStart: true, weightExitCode, weightReset };
   }
 }

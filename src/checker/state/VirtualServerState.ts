@@ -168,14 +168,28 @@ export class VirtualServerState {
     if (r.failed < 0) r.failed = 0;
   }
 
-  /** A MISC_CHECK with misc_dynamic returned a new exit status (2.2.7 keepalived.conf(5)). */
+  /**
+   * A MISC_CHECK returned a new success status (check_misc.c 2.2.7): with misc_dynamic, 2..255
+   * moves the weight by status - 2 - weight (one such checker sets it to status - 2); 0 takes
+   * its adjustment back.
+   */
   checkerExitCode(rsIndex: number, checkerIndex: number, exitCode: number, now: number): void {
     const r = this.rs[rsIndex];
     const c = r?.checkers[checkerIndex];
     if (!r || !c) return;
+    const weight = r.effectiveWeight - c.curWeight;
     c.curWeight = exitCode >= 2 && exitCode <= 255 ? exitCode - 2 - r.cfg.weight : 0;
-    const weight = r.cfg.weight + r.checkers.reduce((sum, x) => sum + x.curWeight, 0);
-    this.updateWeight(r, weight, now);
+    this.updateWeight(r, weight + c.curWeight, now);
+  }
+
+  /** A MISC_CHECK failed: keepalived drops its weight adjustment without logging or re-counting the quorum. */
+  checkerWeightReset(rsIndex: number, checkerIndex: number): void {
+    const r = this.rs[rsIndex];
+    const c = r?.checkers[checkerIndex];
+    if (!r || !c || c.curWeight === 0) return;
+    r.effectiveWeight -= c.curWeight;
+    c.curWeight = 0;
+    if (r.set && !r.zeroed) this.dirty = true;
   }
 
   /** Stamps the time of a probe result (shown in snapshots, no event). */

@@ -57,16 +57,19 @@ describe('checkerMessage (keepalived 2.2.7 wording)', () => {
   it('TCP_CHECK', () => {
     expect(checkerMessage({ kind: 'success' }, probeSuccess('x'), { ...ctx, type: 'TCP_CHECK' })).toBe('TCP connection to [198.51.100.11]:tcp:80 success.');
     expect(checkerMessage({ kind: 'failed', retries: 3 }, probeFailure('connect-refused', ''), { ...ctx, type: 'TCP_CHECK' })).toBe('TCP_CHECK on service [198.51.100.11]:tcp:80 failed after 3 retries.');
-    expect(checkerMessage({ kind: 'attempt-failed' }, probeFailure('connect-timeout', ''), { ...ctx, type: 'TCP_CHECK' })).toBe('TCP connection to [198.51.100.11]:tcp:80 timedout.');
+    expect(checkerMessage({ kind: 'attempt-failed', attempt: 1, retry: 1 }, probeFailure('connect-timeout', ''), { ...ctx, type: 'TCP_CHECK' })).toBe('TCP connection to [198.51.100.11]:tcp:80 timeout.');
   });
   it('HTTP_GET', () => {
     expect(checkerMessage({ kind: 'success' }, probeSuccess('x'), { ...ctx, type: 'HTTP_GET' })).toBe('Remote Web server [198.51.100.11]:tcp:80 succeed on service.');
     expect(checkerMessage({ kind: 'failed', retries: 0 }, probeFailure('http-status', ''), { ...ctx, type: 'SSL_GET' })).toBe('HTTP_CHECK on service [198.51.100.11]:tcp:80 failed.');
-    expect(checkerMessage({ kind: 'attempt-failed' }, probeFailure('digest-mismatch', ''), { ...ctx, type: 'HTTP_GET' })).toBe('MD5 digest error to server [198.51.100.11]:tcp:80.');
+    expect(checkerMessage({ kind: 'attempt-failed', attempt: 1, retry: 1 }, probeFailure('digest-mismatch', ''), { ...ctx, type: 'HTTP_GET' })).toBe('MD5 digest error to server [198.51.100.11]:tcp:80.');
   });
   it('MISC_CHECK', () => {
     expect(checkerMessage({ kind: 'success' }, probeSuccess('x', 0), { ...ctx, type: 'MISC_CHECK' })).toBe('Misc check for [[198.51.100.11]:tcp:80 VS [203.0.113.100]:tcp:80] by [/usr/local/bin/check.sh] succeeded.');
-    expect(checkerMessage({ kind: 'failed', retries: 0 }, probeFailure('misc-exit', 'exit 1', 1), { ...ctx, type: 'MISC_CHECK' })).toBe('Misc check for [[198.51.100.11]:tcp:80 VS [203.0.113.100]:tcp:80] by [/usr/local/bin/check.sh] failed (exited with status 1).');
+    expect(checkerMessage({ kind: 'failed', retries: 0 }, probeFailure('misc-exit', 'exit 1', 1), { ...ctx, type: 'MISC_CHECK' })).toBe('Misc check for [[198.51.100.11]:tcp:80 VS [203.0.113.100]:tcp:80] by [/usr/local/bin/check.sh] failed with retry disabled (exited with status 1).');
     expect(checkerMessage({ kind: 'failed', retries: 2 }, probeFailure('misc-timeout', 'killed'), { ...ctx, type: 'MISC_CHECK' })).toBe('Misc check for [[198.51.100.11]:tcp:80 VS [203.0.113.100]:tcp:80] by [/usr/local/bin/check.sh] timed out after 2 retries.');
+    expect(checkerMessage({ kind: 'failed', retries: 1 }, probeFailure('misc-exit', 'exit 3', 3), { ...ctx, type: 'MISC_CHECK' })).toContain('failed after 1 retry (exited with status 3).');
+    expect(checkerMessage({ kind: 'attempt-failed', attempt: 1, retry: 2 }, probeFailure('misc-exit', 'exit 1', 1), { ...ctx, type: 'MISC_CHECK' })).toContain('failed, will do 2 retries (exited with status 1).');
+    expect(checkerMessage({ kind: 'attempt-failed', attempt: 2, retry: 2 }, probeFailure('misc-exit', 'exit 1', 1), { ...ctx, type: 'MISC_CHECK' })).toContain('failed on retry 1/2 (exited with status 1).');
   });
 });

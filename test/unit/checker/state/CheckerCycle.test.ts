@@ -21,14 +21,14 @@ describe('CheckerCycle: TCP_CHECK (check_tcp.c tcp_epilog)', () => {
   it('takes a server down on the very first failure (retry_it starts at retry)', () => {
     const c = cycle({ retry: 3 });
     const s = c.onOutcome(FAIL);
-    expect(s).toMatchObject({ report: false, nextDelayMs: 6000, log: { kind: 'failed', retries: 0 } });
+    expect(s).toMatchObject({ report: false, nextDelayMs: 6000, logs: [{ kind: 'failed', retries: 0 }] });
     expect(c.isUp).toBe(false);
   });
 
   it('reports the first success of a non-alpha checker (has_run was false)', () => {
     const c = cycle();
-    expect(c.onOutcome(OK)).toMatchObject({ report: true, log: { kind: 'success' }, nextDelayMs: 6000 });
-    expect(c.onOutcome(OK)).toMatchObject({ report: null, log: null });
+    expect(c.onOutcome(OK)).toMatchObject({ report: true, logs: [{ kind: 'success' }], nextDelayMs: 6000 });
+    expect(c.onOutcome(OK)).toMatchObject({ report: null, logs: [] });
   });
 
   it('retries after delay_before_retry and goes down after retry+1 consecutive failures', () => {
@@ -38,7 +38,7 @@ describe('CheckerCycle: TCP_CHECK (check_tcp.c tcp_epilog)', () => {
       [null, 1000],
       [null, 1000],
     ]);
-    expect(c.onOutcome(FAIL)).toMatchObject({ report: false, nextDelayMs: 6000, log: { kind: 'failed', retries: 2 } });
+    expect(c.onOutcome(FAIL)).toMatchObject({ report: false, nextDelayMs: 6000, logs: [{ kind: 'failed', retries: 2 }] });
   });
 
   it('a success between failures resets the retry count', () => {
@@ -61,7 +61,7 @@ describe('CheckerCycle: TCP_CHECK (check_tcp.c tcp_epilog)', () => {
       [null, 6000],
       [null, 1000],
     ]);
-    expect(c.onOutcome(OK)).toMatchObject({ report: true, log: { kind: 'success' } });
+    expect(c.onOutcome(OK)).toMatchObject({ report: true, logs: [{ kind: 'success' }] });
   });
 
   it('alpha starts down; the first failure is reported (so notify_down runs) and a success brings it up', () => {
@@ -76,10 +76,10 @@ describe('CheckerCycle: TCP_CHECK (check_tcp.c tcp_epilog)', () => {
   it('logs each failed attempt only with log_all_failures', () => {
     const quiet = cycle({ retry: 2 });
     quiet.onOutcome(OK);
-    expect(quiet.onOutcome(FAIL).log).toBeNull();
+    expect(quiet.onOutcome(FAIL).logs).toEqual([]);
     const loud = cycle({ retry: 2, logAllFailures: true });
     loud.onOutcome(OK);
-    expect(loud.onOutcome(FAIL).log).toEqual({ kind: 'attempt-failed' });
+    expect(loud.onOutcome(FAIL).logs).toEqual([{ kind: 'attempt-failed', attempt: 1, retry: 2 }]);
   });
 
   it('skip() only re-arms at delay_loop', () => {
@@ -136,7 +136,7 @@ describe('CheckerCycle: HTTP_GET (check_http.c epilog / timeout_epilog)', () => 
     const c = http({ retry: 3 });
     c.onOutcome(OK);
     run(c, [FAIL, FAIL, FAIL]);
-    expect(c.onOutcome(FAIL).log).toEqual({ kind: 'failed', retries: 3 });
+    expect(c.onOutcome(FAIL).logs).toEqual([{ kind: 'failed', retries: 3 }]);
   });
 });
 
@@ -174,12 +174,23 @@ describe('CheckerCycle: MISC_CHECK (check_misc.c)', () => {
     ]);
   });
 
-  it('flags exit status changes for misc_dynamic weights', () => {
+  it('flags exit status changes for misc_dynamic weights, and drops the weight when the checker fails', () => {
     const c = misc();
     expect(c.onOutcome(exit(0)).weightExitCode).toBeNull();
     expect(c.onOutcome(exit(12)).weightExitCode).toBe(12);
     expect(c.onOutcome(exit(12)).weightExitCode).toBeNull();
     expect(c.onOutcome(exit(0)).weightExitCode).toBe(0);
+    expect(c.onOutcome(exit(12)).weightExitCode).toBe(12);
+    expect(c.onOutcome(exit(1))).toMatchObject({ report: false, weightReset: true });
+    expect(c.onOutcome(exit(0))).toMatchObject({ report: true, weightExitCode: 0 });
+  });
+
+  it('logs the url successes of a recovering HTTP checker (check_http.c "HTTP status code success to")', () => {
+    const h = cycle({ kind: 'http' });
+    h.onOutcome(FAIL);
+    expect(h.onOutcome(OK).logs).toEqual([{ kind: 'url-success' }]);
+    expect(h.onOutcome(OK).logs).toEqual([{ kind: 'url-success' }, { kind: 'success' }]);
+    expect(h.onOutcome(OK).logs).toEqual([]);
   });
 
   it('treats a timed-out script as a failure', () => {

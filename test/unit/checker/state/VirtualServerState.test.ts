@@ -59,7 +59,10 @@ describe('VirtualServerState: start-up (init_service_vs, set_quorum_states)', ()
   });
 
   it('reduces a quorum above the total weight and a hysteresis not below the quorum, as keepalived warns', () => {
-    const { st, fx } = setup(vsConfig(2, 'quorum 5\n  hysteresis 3'));
+    // The config validator already rejects this; the state keeps keepalived's runtime correction anyway.
+    const vs = { ...virtualServerFrom(vsConfig(2)), quorum: 5, hysteresis: 3 };
+    const fx = new RecordingEffects();
+    const st = new VirtualServerState(vs, 0, [[false], [false]], fx, 0);
     expect(fx.lines.slice(0, 2)).toEqual([
       `Warning - quorum 5 for ${VS} exceeds total weight of real servers 2, reducing quorum to 2`,
       `Virtual server ${VS}: hysteresis 3 >= quorum 2; setting hysteresis to 1`,
@@ -193,7 +196,7 @@ describe('VirtualServerState: quorum and hysteresis (update_quorum_state)', () =
 });
 
 describe('VirtualServerState: weights (update_svr_wgt, misc_dynamic)', () => {
-  it('exit status 2..255 sets the weight to status - 2 and counts in the quorum', () => {
+  it('exit status 2..255 sets the weight to status - 2 and counts in the quorum; 0 or a failure takes it back', () => {
     const { st, fx } = setup(vsConfig(1, 'quorum 1'));
     fx.clear();
     st.checkerExitCode(0, 0, 12, 2000);
@@ -205,6 +208,11 @@ describe('VirtualServerState: weights (update_svr_wgt, misc_dynamic)', () => {
     st.checkerExitCode(0, 0, 0, 4000);
     expect(pool(st)).toEqual([`${rsText(1)}=1`]);
     expect(st.snapshot().quorum.up).toBe(true);
+    st.checkerExitCode(0, 0, 22, 5000);
+    fx.clear();
+    st.checkerWeightReset(0, 0);
+    expect(fx.lines).toEqual([]);
+    expect(pool(st)).toEqual([`${rsText(1)}=1`]);
   });
 });
 
