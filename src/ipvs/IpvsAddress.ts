@@ -70,15 +70,24 @@ export function addressToBytes(text: string): Uint8Array {
   return parseIpv6(text);
 }
 
+/** Encoded nf_inet_addr per address text: large tables encode the same addresses again and again. */
+const INET_ADDRESS_CACHE_LIMIT = 1 << 16;
+const inetAddressCache = new Map<string, { readonly af: IpvsAddressFamily; readonly bytes: Uint8Array }>();
+
 /** The 16-byte nf_inet_addr for `text`, checking it belongs to `af`. */
 export function encodeInetAddress(af: IpvsAddressFamily, text: string): Uint8Array {
-  const actual = addressFamilyOf(text);
-  if (actual !== af) {
+  let known = inetAddressCache.get(text);
+  if (known === undefined) {
+    const bytes = new Uint8Array(NF_INET_ADDR_SIZE);
+    bytes.set(addressToBytes(text));
+    known = { af: addressFamilyOf(text), bytes };
+    if (inetAddressCache.size >= INET_ADDRESS_CACHE_LIMIT) inetAddressCache.clear();
+    inetAddressCache.set(text, known);
+  }
+  if (known.af !== af) {
     throw new VigilError('IPVS_ADDRESS_FAMILY_MISMATCH', `address ${text} is not of address family ${af}`, { address: text, af });
   }
-  const out = new Uint8Array(NF_INET_ADDR_SIZE);
-  out.set(addressToBytes(text));
-  return out;
+  return known.bytes.slice();
 }
 
 function formatIpv4(bytes: Uint8Array, at: number): string {
@@ -121,8 +130,17 @@ export function decodeInetAddress(af: IpvsAddressFamily, bytes: Uint8Array): str
   return formatIpv6(bytes);
 }
 
+/** Keys of large tables canonicalise the same few thousand addresses over and over. */
+const CANONICAL_CACHE_LIMIT = 1 << 16;
+const canonicalCache = new Map<string, string>();
+
 /** The one textual form Vigil uses for an address (keys compare this). */
 export function canonicalAddress(text: string): string {
+  const cached = canonicalCache.get(text);
+  if (cached !== undefined) return cached;
   const af = addressFamilyOf(text);
-  return decodeInetAddress(af, addressToBytes(text));
+  const canonical = decodeInetAddress(af, addressToBytes(text));
+  if (canonicalCache.size >= CANONICAL_CACHE_LIMIT) canonicalCache.clear();
+  canonicalCache.set(text, canonical);
+  return canonical;
 }

@@ -3,7 +3,7 @@ import { buildGetFamilyRequest, parseFamilyReply } from '../netlink/GenericNetli
 import { LINUX_ERRNO, errnoName } from '../netlink/LinuxErrno.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import type { NetlinkReplyOutcome } from '../netlink/NetlinkReplyCollector.js';
-import type { PipelinedRequest } from '../netlink/rtnl/RequestPipeline.js';
+import type { BatchedRequest } from './AckBatchPipeline.js';
 import type { RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
 import { genericNetlinkSocketOpener, type NetlinkTransportOpener } from './GenericNetlinkSocketTransport.js';
 import { IpvsCodec, type IpvsRequestHeader } from './IpvsCodec.js';
@@ -21,6 +21,7 @@ import type {
 } from './IpvsModel.js';
 import type { IpvsOperation } from './IpvsOperation.js';
 import { describeOperation } from './IpvsOperationText.js';
+import { IpvsOperationEncoder } from './IpvsOperationEncoder.js';
 import { NetlinkRequestChannel } from './NetlinkRequestChannel.js';
 
 /** One service with its dests as the kernel dumps them, counters included. */
@@ -55,6 +56,13 @@ export interface IpvsClientOptions {
   /** Requests in flight at most (default: what the receive buffer holds ACKs for, at most 1024). */
   readonly window?: number;
   readonly stallTimeoutMs?: number;
+  /** Requests per datagram of which only the last asks for an ACK (default 32; 1 acknowledges each). */
+  readonly ackGroupSize?: number;
+  /**
+   * Sockets that dump dests at the same time in `dumpTable` (default 4). The kernel runs
+   * one dump per socket at a time (EBUSY otherwise), so this is how dumps overlap.
+   */
+  readonly dumpParallelism?: number;
   readonly timers?: RtnlTimers;
   readonly log?: IpvsLog;
 }
@@ -103,21 +111,30 @@ function permissionOr(error: unknown): unknown {
 export class IpvsClient {
   readonly counters: IpvsClientCounters = { writes: 0, commands: 0, dumps: 0 };
 
+  /** Extra sockets for parallel dest dumps, opened on first use. */
+  private readonly dumpChannels: NetlinkRequestChannel[] = [];
+
   private constructor(
     private readonly channel: NetlinkRequestChannel,
     /** The generic netlink id the controller gave the "IPVS" family. */
     readonly familyId: number,
+    private readonly options: IpvsClientOptions,
   ) {}
 
-  static async open(options: IpvsClientOptions = {}): Promise<IpvsClient> {
-    const channel = new NetlinkRequestChannel({
+  private static channel(options: IpvsClientOptions): NetlinkRequestChannel {
+    return new NetlinkRequestChannel({
       open: options.open ?? genericNetlinkSocketOpener(),
       ...(options.receiveBufferSize !== undefined && { receiveBufferSize: options.receiveBufferSize }),
       ...(options.window !== undefined && { window: options.window }),
+      ...(options.ackGroupSize !== undefined && { ackGroupSize: options.ackGroupSize }),
       ...(options.stallTimeoutMs !== undefined && { stallTimeoutMs: options.stallTimeoutMs }),
       ...(options.timers !== undefined && { timers: options.timers }),
       ...(options.log !== undefined && { log: options.log }),
     });
+  }
+
+  static async open(options: IpvsClientOptions = {}): Promise<IpvsClient> {
+    const channel = IpvsClient.channel(options);
     try {
       channel.connect();
       const outcome = await channel.request({ what: 'GETFAMILY IPVS', encode: (seq) => buildGetFamilyRequest(IPVS_GENL_NAME, { seq }) });
@@ -132,7 +149,7 @@ export class IpvsClient {
         );
       }
       const family = parseFamilyReply(outcome.messages[0] as NetlinkMessage);
-      return new IpvsClient(channel, family.id);
+      return new IpvsClient(channel, family.id, options);
     } catch (e) {
       channel.close();
       if ((e as VigilError).code === 'IPVS_UNAVAILABLE') throw e;
@@ -142,16 +159,17 @@ export class IpvsClient {
 
   close(): void {
     this.channel.close();
+    for (const channel of this.dumpChannels) channel.close();
   }
 
   private header(seq: number): IpvsRequestHeader {
     return { familyId: this.familyId, seq };
   }
 
-  private async dump(what: string, build: (header: IpvsRequestHeader) => Uint8Array): Promise<NetlinkMessage[]> {
+  private async dump(what: string, build: (header: IpvsRequestHeader) => Uint8Array, channel = this.channel): Promise<NetlinkMessage[]> {
     this.counters.dumps++;
     try {
-      return await this.channel.dump({ what, encode: (seq) => build(this.header(seq)) });
+      return await channel.dump({ what, encode: (seq) => build(this.header(seq)) });
     } catch (e) {
       throw permissionOr(e);
     }
@@ -201,12 +219,30 @@ export class IpvsClient {
     return (await this.dump('dest', (h) => IpvsCodec.buildDumpDests(h, service))).map((m) => IpvsCodec.parseDestReply(m, service.af));
   }
 
-  /** Every service and its dests: one service dump, then one dest dump per service. */
+  /**
+   * Every service and its dests: one service dump, then one dest dump per service, spread
+   * over `dumpParallelism` sockets. A service removed meanwhile simply has no dests.
+   */
   async dumpTable(): Promise<IpvsLiveTable> {
     const services = await this.services();
-    const table: IpvsLiveEntry[] = [];
-    for (const service of services) table.push({ service, dests: await this.dests(service) });
-    return table;
+    const lanes = Math.max(1, Math.min(this.options.dumpParallelism ?? 4, services.length));
+    while (this.dumpChannels.length < lanes - 1) {
+      const channel = IpvsClient.channel(this.options);
+      channel.connect();
+      this.dumpChannels.push(channel);
+    }
+    const channels = [this.channel, ...this.dumpChannels.slice(0, lanes - 1)];
+    const dests: IpvsDestEntry[][] = new Array<IpvsDestEntry[]>(services.length);
+    let next = 0;
+    await Promise.all(
+      channels.map(async (channel) => {
+        for (let i = next++; i < services.length; i = next++) {
+          const service = services[i] as IpvsServiceEntry;
+          dests[i] = (await this.dump('dest', (h) => IpvsCodec.buildDumpDests(h, service), channel)).map((m) => IpvsCodec.parseDestReply(m, service.af));
+        }
+      }),
+    );
+    return services.map((service, i) => ({ service, dests: dests[i] ?? [] }));
   }
 
   async daemons(): Promise<IpvsSyncDaemon[]> {
@@ -237,11 +273,12 @@ export class IpvsClient {
    * the exact operation ("ENOENT on DEL_DEST tcp|192.0.2.1|80>198.51.100.2|80").
    */
   async apply(operations: readonly IpvsOperation[]): Promise<IpvsApplyReport> {
-    const requests: PipelinedRequest<IpvsOperation>[] = operations.map((operation) => ({
+    const encoder = new IpvsOperationEncoder(this.familyId);
+    const requests: BatchedRequest<IpvsOperation>[] = operations.map((operation) => ({
       tag: operation,
-      encode: (seq) => {
+      encode: (seq, ack) => {
         this.counters.writes++;
-        return IpvsCodec.buildOperation(this.header(seq), operation);
+        return encoder.encode(operation, seq, ack);
       },
     }));
     const outcomes = await this.channel.execute(requests);

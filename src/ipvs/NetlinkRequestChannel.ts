@@ -2,8 +2,8 @@ import type { VigilError } from '../core/VigilError.js';
 import { errnoName } from '../netlink/LinuxErrno.js';
 import { decodeNetlinkMessages, type NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { NetlinkReplyCollector, type NetlinkReplyOutcome } from '../netlink/NetlinkReplyCollector.js';
-import { RequestPipeline, type PipelinedOutcome, type PipelinedRequest } from '../netlink/rtnl/RequestPipeline.js';
 import { SYSTEM_TIMERS, type RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
+import { AckBatchPipeline, type BatchedOutcome, type BatchedRequest } from './AckBatchPipeline.js';
 import type { NetlinkTransport, NetlinkTransportOpener } from './GenericNetlinkSocketTransport.js';
 import { ipvsError } from './IpvsError.js';
 import { SILENT_IPVS_LOG, type IpvsLog } from './IpvsLog.js';
@@ -12,8 +12,10 @@ export interface NetlinkRequestChannelOptions {
   readonly open: NetlinkTransportOpener;
   /** SO_RCVBUF to ask for (default 4 MiB; the kernel caps it at net.core.rmem_max × 2). */
   readonly receiveBufferSize?: number;
-  /** Requests in flight at most; by default what the receive buffer holds ACKs for. */
+  /** Requests in flight at most; by default what the receive buffer holds error replies for. */
   readonly window?: number;
+  /** Requests per datagram of which only the last asks for an ACK (default 32; 1 acknowledges each). */
+  readonly ackGroupSize?: number;
   /** An operation that hears nothing for this long fails with IPVS_STALLED (default 15 s). */
   readonly stallTimeoutMs?: number;
   /** How often an interrupted or overrun dump is repeated (default 5). */
@@ -37,6 +39,7 @@ const ACK_BUDGET_BYTES = 2048;
 const MAX_WINDOW = 1024;
 /** Well under net.core.wmem_default, which bounds one netlink datagram (netlink_sendmsg). */
 const MAX_DATAGRAM_BYTES = 64 * 1024;
+const DEFAULT_ACK_GROUP = 32;
 
 interface ActiveOperation {
   messages(messages: readonly NetlinkMessage[]): void;
@@ -46,10 +49,10 @@ interface ActiveOperation {
 
 /**
  * Requests, pipelined batches and dumps over one netlink socket, one operation at a
- * time. Within a batch many requests are in flight; the window is refilled once half of
- * it has been answered, so requests leave in large datagrams (dozens per sendmsg) rather
- * than one per ACK. Replies whose sequence number belongs to nothing running are dropped.
- * A socket that breaks or stalls is replaced for the next operation.
+ * time. Within a batch many requests are in flight, sent in datagrams of `ackGroupSize`
+ * whose last request alone asks for an ACK (see AckBatchPipeline); the window is
+ * refilled once half of it has settled. Replies whose sequence number belongs to
+ * nothing running are dropped. A socket that breaks or stalls is replaced.
  */
 export class NetlinkRequestChannel {
   private transport: NetlinkTransport | undefined;
@@ -71,7 +74,7 @@ export class NetlinkRequestChannel {
   }
 
   /** Sends every request, many in flight at once; one outcome per request, in order. */
-  execute<T>(requests: readonly PipelinedRequest<T>[]): Promise<PipelinedOutcome<T>[]> {
+  execute<T>(requests: readonly BatchedRequest<T>[]): Promise<BatchedOutcome<T>[]> {
     return this.serialise(() => this.runBatch(requests));
   }
 
@@ -194,20 +197,21 @@ export class NetlinkRequestChannel {
     });
   }
 
-  private runBatch<T>(requests: readonly PipelinedRequest<T>[]): Promise<PipelinedOutcome<T>[]> {
+  private runBatch<T>(requests: readonly BatchedRequest<T>[]): Promise<BatchedOutcome<T>[]> {
     if (requests.length === 0) return Promise.resolve([]);
-    return this.withOperation<PipelinedOutcome<T>[]>((transport, finish, _fail, progress) => {
+    return this.withOperation<BatchedOutcome<T>[]>((transport, finish, _fail, progress) => {
       const window = this.window(transport);
+      const groupSize = Math.max(1, Math.min(this.options.ackGroupSize ?? DEFAULT_ACK_GROUP, Math.ceil(window / 4)));
       // Refill at half a window: requests then leave in batches, not one datagram per ACK.
       const refillAt = Math.floor(window / 2);
-      const pipeline = new RequestPipeline(requests, { window, maxDatagramBytes: MAX_DATAGRAM_BYTES }, () => this.nextSeq());
+      const pipeline = new AckBatchPipeline(requests, { window, groupSize, maxDatagramBytes: MAX_DATAGRAM_BYTES }, () => this.nextSeq());
       const pump = (force: boolean): void => {
         if (pipeline.finished) {
           finish(pipeline.outcomes());
           return;
         }
         if (!force && pipeline.inFlight > refillAt) return;
-        for (const datagram of pipeline.nextDatagrams()) {
+        for (const datagram of pipeline.nextGroups()) {
           transport.send(datagram.bytes, (error) => {
             if (error === null) return;
             pipeline.sendFailed(datagram.seqs, error);
@@ -280,3 +284,4 @@ export class NetlinkRequestChannel {
     throw ipvsError('IPVS_DUMP_FAILED', `IPVS: ${request.what} dump kept failing: ${lastProblem}`, { what: request.what, attempts });
   }
 }
+

@@ -23,7 +23,7 @@ export interface FakeIpvsTransportOptions {
 export interface FakeIpvsWire {
   /** Every datagram sent, as sent. */
   readonly datagrams: Uint8Array[];
-  /** Largest number of requests sent and not yet answered at any moment. */
+  /** Largest number of requests sent whose datagram's last request was not yet answered. */
   maxInFlight: number;
   opened: number;
 }
@@ -39,15 +39,23 @@ export function fakeIpvsTransport(kernel: FakeIpvsKernel, options: FakeIpvsTrans
     wire.opened++;
     let closed = false;
     let inFlight = 0;
+    /** Datagrams sent: the sequence number of their last request, and how many requests they held. */
+    const pending = new Map<number, number>();
     const queue: Uint8Array[] = [];
     let scheduled = false;
     const deliver = (): void => {
       scheduled = false;
       const next = queue.shift();
       if (next === undefined || closed) return;
-      for (const message of decodeNetlinkMessages(next)) if (message.header.type === NLMSG_ERROR) inFlight--;
+      for (const message of decodeNetlinkMessages(next)) settle(message.header.seq);
       handler.datagram(next);
       if (queue.length > 0) schedule();
+    };
+    const settle = (seq: number): void => {
+      const count = pending.get(seq);
+      if (count === undefined) return;
+      pending.delete(seq);
+      inFlight -= count;
     };
     const schedule = (): void => {
       if (scheduled) return;
@@ -61,13 +69,16 @@ export function fakeIpvsTransport(kernel: FakeIpvsKernel, options: FakeIpvsTrans
         wire.datagrams.push(datagram.slice());
         queueMicrotask(() => onSent(null));
         if (closed) return;
+        const requests = decodeNetlinkMessages(datagram);
+        const last = requests[requests.length - 1];
+        if (last !== undefined) pending.set(last.header.seq, requests.length);
+        inFlight += requests.length;
+        wire.maxInFlight = Math.max(wire.maxInFlight, inFlight);
         let offset = 0;
         while (datagram.length - offset >= NLMSG_HDRLEN) {
           const header = decodeNetlinkHeader(datagram, offset);
           const one = datagram.subarray(offset, offset + header.length);
           offset += netlinkAlign(header.length);
-          inFlight++;
-          wire.maxInFlight = Math.max(wire.maxInFlight, inFlight);
           let replies: Uint8Array[];
           if (options.ipvsRegistered === false && header.type === GENL_ID_CTRL) {
             const [message] = decodeNetlinkMessages(one);
@@ -80,7 +91,7 @@ export function fakeIpvsTransport(kernel: FakeIpvsKernel, options: FakeIpvsTrans
             if (message && message.header.type === NLMSG_ERROR && options.dropAck) {
               const errno = -new DataView(reply.buffer, reply.byteOffset + NLMSG_HDRLEN, 4).getInt32(0, HOST_IS_LITTLE_ENDIAN);
               if (options.dropAck(message.header.seq, errno)) {
-                inFlight--;
+                settle(message.header.seq);
                 setImmediate(() => {
                   if (!closed) handler.overrun();
                 });
@@ -89,8 +100,6 @@ export function fakeIpvsTransport(kernel: FakeIpvsKernel, options: FakeIpvsTrans
             }
             queue.push(reply);
           }
-          // A dump's NLMSG_DONE, or a data reply without ACK, also ends the request.
-          if (!replies.some((r) => decodeNetlinkMessages(r).some((m) => m.header.type === NLMSG_ERROR))) inFlight--;
         }
         schedule();
       },
