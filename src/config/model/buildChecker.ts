@@ -222,9 +222,9 @@ interface UrlDraft {
   regexNoMatch: boolean;
 }
 
-const URL_PASS_THROUGH: ReadonlySet<string> = new Set(['regex_options', 'regex_min_offset', 'regex_max_offset', 'regex_stack']);
+export const URL_PASS_THROUGH: ReadonlySet<string> = new Set(['regex_options', 'regex_min_offset', 'regex_max_offset', 'regex_stack']);
 
-const URL_RULES: KeywordRules<UrlDraft> = {
+export const URL_RULES: KeywordRules<UrlDraft> = {
   path: { minArgs: 1, apply: (s, u, sink) => (u.path = readText(s, 0, sink)) },
   digest: {
     minArgs: 1,
@@ -264,7 +264,7 @@ function readUrl(s: Statement, sink: DiagnosticSink): HttpUrl | null {
   };
 }
 
-const HTTP_RULES: KeywordRules<HttpDraft> = {
+export const HTTP_RULES: KeywordRules<HttpDraft> = {
   ...scheduleRules<HttpDraft>(),
   ...connectionRules<HttpDraft>(),
   nb_get_retry: { ...retryRule<HttpDraft>(), deprecatedFor: 'retry' },
@@ -291,7 +291,7 @@ const HTTP_RULES: KeywordRules<HttpDraft> = {
 
 // ---- MISC_CHECK (keepalived/check/check_misc.c) ----
 
-const MISC_RULES: KeywordRules<MiscDraft> = {
+export const MISC_RULES: KeywordRules<MiscDraft> = {
   ...scheduleRules<MiscDraft>(),
   misc_path: { minArgs: 1, maxArgs: Infinity, usage: 'misc_path "<command> [args]"', apply: (s, d) => (d.script = readCommand(s, 0)) },
   misc_timeout: {
@@ -306,7 +306,7 @@ const MISC_RULES: KeywordRules<MiscDraft> = {
   user: { minArgs: 1, maxArgs: 2, usage: 'user <user> [group]', apply: (s, d, sink) => (d.user = readScriptUser(s, sink)) },
 };
 
-const TCP_RULES: KeywordRules<CommonDraft> = { ...scheduleRules<CommonDraft>(), ...connectionRules<CommonDraft>() };
+export const TCP_RULES: KeywordRules<CommonDraft> = { ...scheduleRules<CommonDraft>(), ...connectionRules<CommonDraft>() };
 
 /** Keywords valid in each supported checker block (for documentation and tests). */
 export const CHECKER_KEYWORDS: Readonly<Record<(typeof SUPPORTED_CHECKERS)[number], readonly string[]>> = {

@@ -30,7 +30,7 @@ const named = (key: 'scripts' | 'syncGroups' | 'instances' | 'vsGroups') => ({
   apply: (s: Statement, t: TopLevel) => t[key].push(s),
 });
 
-const TOP_RULES: KeywordRules<TopLevel> = {
+export const TOP_RULES: KeywordRules<TopLevel> = {
   global_defs: { block: 'required', repeatable: true, apply: (s, t) => t.global.push(s) },
   vrrp_script: { ...named('scripts'), usage: 'vrrp_script NAME { script "..." }' },
   vrrp_sync_group: { ...named('syncGroups'), usage: 'vrrp_sync_group NAME { group { ... } }' },
@@ -40,7 +40,7 @@ const TOP_RULES: KeywordRules<TopLevel> = {
 };
 
 /** Top-level keywords keepalived 2.2.7 knows that Vigil accepts without acting on them. */
-const TOP_PASS_THROUGH: ReadonlySet<string> = new Set([
+export const TOP_PASS_THROUGH: ReadonlySet<string> = new Set([
   'static_ipaddress', 'static_routes', 'static_rules', 'track_group', 'garp_group', 'linkbeat_interfaces',
   'vrrp_track_process', 'vrrp_track_file', 'track_file', 'interface_up_down_delays', 'SSL', 'bfd_instance',
   'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time',

@@ -161,7 +161,7 @@ function optionalFlag(set: (d: GlobalDraft, v: boolean) => void): KeywordRules<G
   };
 }
 
-const RULES: KeywordRules<GlobalDraft> = {
+export const GLOBAL_RULES: KeywordRules<GlobalDraft> = {
   router_id: { minArgs: 1, usage: 'router_id <name>', apply: (s, d, sink) => (d.routerId = readText(s, 0, sink)) },
   vrrp_version: {
     minArgs: 1,
@@ -275,7 +275,7 @@ const RULES: KeywordRules<GlobalDraft> = {
       if (v) d.lvsFlushOnStop = 'vs' satisfies LvsFlushOnStop;
     },
   },
-  lvs_flush_onstop: { maxArgs: 1, deprecatedFor: 'lvs_flush_on_stop', apply: (s, d, sink) => RULES['lvs_flush_on_stop']?.apply(s, d, sink) },
+  lvs_flush_onstop: { maxArgs: 1, deprecatedFor: 'lvs_flush_on_stop', apply: (s, d, sink) => GLOBAL_RULES['lvs_flush_on_stop']?.apply(s, d, sink) },
   notification_email: {
     block: 'required',
     repeatable: true,
@@ -327,7 +327,7 @@ const RULES: KeywordRules<GlobalDraft> = {
 };
 
 /** Keywords valid in global_defs, for did-you-mean and documentation. */
-export const GLOBAL_KEYWORDS: readonly string[] = Object.keys(RULES);
+export const GLOBAL_KEYWORDS: readonly string[] = Object.keys(GLOBAL_RULES);
 
 function readInterval(s: Statement, sink: DiagnosticSink): number | null {
   const word = s.args[0];
@@ -437,7 +437,7 @@ export function buildGlobalDefs(blocks: readonly Statement[], sink: DiagnosticSi
   const draft = newDraft();
   for (const stmt of blocks) {
     if (draft.pos === null) draft.pos = stmt.keyword.pos;
-    walkBlock(stmt.block?.statements ?? [], RULES, draft, sink, {
+    walkBlock(stmt.block?.statements ?? [], GLOBAL_RULES, draft, sink, {
       blockName: 'global_defs',
       passThrough: GLOBAL_PASS_THROUGH,
       onPassThrough: (p) => draft.passThroughList.push({ keyword: p.keyword.text, args: p.args.map((a) => a.text), pos: p.keyword.pos }),

@@ -102,7 +102,7 @@ function checkerRules<T extends { checkers: CheckerDraft[] }>(): KeywordRules<T>
   return rules;
 }
 
-const RS_RULES: KeywordRules<RealServerDraft> = {
+export const RS_RULES: KeywordRules<RealServerDraft> = {
   weight: {
     minArgs: 1,
     usage: `weight <0-${D.IPVS_WEIGHT_LIMIT}>`,
@@ -124,7 +124,7 @@ const RS_RULES: KeywordRules<RealServerDraft> = {
   ...checkerRules<RealServerDraft>(),
 };
 
-const RS_PASS_THROUGH: ReadonlySet<string> = new Set(['snmp_name']);
+export const RS_PASS_THROUGH: ReadonlySet<string> = new Set(['snmp_name']);
 
 interface ReadRealServer {
   readonly draft: RealServerDraft;
@@ -217,7 +217,7 @@ function flagRule(key: keyof VirtualServerDraft['flags']): KeywordRule<VirtualSe
   };
 }
 
-const VS_RULES: KeywordRules<VirtualServerDraft> = {
+export const VS_RULES: KeywordRules<VirtualServerDraft> = {
   ip_family: { minArgs: 1, apply: (s, d, sink) => (d.ipFamily = readChoice(s, 0, ['inet', 'inet6'] as const, sink) ?? d.ipFamily) },
   lvs_sched: {
     minArgs: 1,
@@ -328,7 +328,7 @@ const VS_RULES: KeywordRules<VirtualServerDraft> = {
   ...inheritableRules<VirtualServerDraft>(),
 };
 
-const VS_PASS_THROUGH: ReadonlySet<string> = new Set(['snmp_name', 'weight', 'hashed']);
+export const VS_PASS_THROUGH: ReadonlySet<string> = new Set(['snmp_name', 'weight', 'hashed']);
 
 export const VIRTUAL_SERVER_KEYWORDS: readonly string[] = Object.keys(VS_RULES);
 export const REAL_SERVER_KEYWORDS: readonly string[] = Object.keys(RS_RULES);

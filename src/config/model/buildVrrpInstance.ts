@@ -13,7 +13,7 @@ import type { UnicastPeer, UseVmac, VirtualIpAddress, VrrpAuthentication, VrrpIn
 const MAX_TIMER_SECONDS = 4294;
 
 /** vrrp_instance keywords keepalived 2.2.7 knows that Vigil accepts without acting on them. */
-const PASS_THROUGH: ReadonlySet<string> = new Set([
+export const INSTANCE_PASS_THROUGH: ReadonlySet<string> = new Set([
   'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'track_file',
   'track_process', 'track_bfd', 'track_src_ip', 'unicast_ttl', 'mcast_dst_ip', 'promote_secondaries',
   'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'lvs_sync_daemon_interface',
@@ -133,7 +133,7 @@ function notifyRule(key: 'notify' | 'notifyMaster' | 'notifyBackup' | 'notifyFau
   };
 }
 
-const AUTH_RULES: KeywordRules<{ type: 'PASS' | 'AH' | null; password: string | null; typeWord: Word | null }> = {
+export const AUTH_RULES: KeywordRules<{ type: 'PASS' | 'AH' | null; password: string | null; typeWord: Word | null }> = {
   auth_type: {
     minArgs: 1,
     usage: 'auth_type PASS|AH',
@@ -165,7 +165,7 @@ const AUTH_RULES: KeywordRules<{ type: 'PASS' | 'AH' | null; password: string | 
   },
 };
 
-const RULES: KeywordRules<InstanceDraft> = {
+export const INSTANCE_RULES: KeywordRules<InstanceDraft> = {
   state: {
     minArgs: 1,
     usage: 'state MASTER|BACKUP',
@@ -305,7 +305,7 @@ const RULES: KeywordRules<InstanceDraft> = {
   debug: intRule(0, 4, (d, v) => (d.debug = v), 'ignores the line'),
 };
 
-export const VRRP_INSTANCE_KEYWORDS: readonly string[] = Object.keys(RULES);
+export const VRRP_INSTANCE_KEYWORDS: readonly string[] = Object.keys(INSTANCE_RULES);
 
 function newDraft(): InstanceDraft {
   return {
@@ -328,9 +328,9 @@ export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: Dia
   const name = nameWord ? wordText(nameWord, 'vrrp_instance', sink) : '';
   const where = `vrrp_instance ${name}`;
   const d = newDraft();
-  walkBlock(stmt.block?.statements ?? [], RULES, d, sink, {
+  walkBlock(stmt.block?.statements ?? [], INSTANCE_RULES, d, sink, {
     blockName: 'vrrp_instance',
-    passThrough: PASS_THROUGH,
+    passThrough: INSTANCE_PASS_THROUGH,
     onPassThrough: (p) => d.passThrough.push({ keyword: p.keyword.text, args: p.args.map((a) => a.text), pos: p.keyword.pos }),
   });
   if (!nameWord) return null;

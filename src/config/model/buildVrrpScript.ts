@@ -16,7 +16,7 @@ const SCRIPT_WEIGHT_LIMIT = 253;
 
 type ScriptDraft = Omit<Draft<VrrpScript>, 'script'> & { script: ScriptCommand | null };
 
-const RULES: KeywordRules<ScriptDraft> = {
+export const SCRIPT_RULES: KeywordRules<ScriptDraft> = {
   script: { minArgs: 1, maxArgs: Infinity, usage: 'script "<command> [args]"', apply: (s, d) => (d.script = readCommand(s, 0)) },
   interval: {
     minArgs: 1,
@@ -64,7 +64,7 @@ const RULES: KeywordRules<ScriptDraft> = {
   init_fail: { apply: (_s, d) => (d.initFail = true) },
 };
 
-export const VRRP_SCRIPT_KEYWORDS: readonly string[] = Object.keys(RULES);
+export const VRRP_SCRIPT_KEYWORDS: readonly string[] = Object.keys(SCRIPT_RULES);
 
 /** `vrrp_script NAME { ... }`; `null` when it has no name (reported). */
 export function buildVrrpScript(stmt: Statement, sink: DiagnosticSink): VrrpScript | null {
@@ -82,7 +82,7 @@ export function buildVrrpScript(stmt: Statement, sink: DiagnosticSink): VrrpScri
     user: null,
     initFail: false,
   };
-  walkBlock(stmt.block?.statements ?? [], RULES, draft, sink, { blockName: 'vrrp_script' });
+  walkBlock(stmt.block?.statements ?? [], SCRIPT_RULES, draft, sink, { blockName: 'vrrp_script' });
   if (!nameWord) return null;
   if (!draft.script) {
     sink.error(

@@ -8,9 +8,9 @@ import type { VrrpSyncGroup } from './VrrpSyncGroup.js';
 
 type GroupDraft = Draft<VrrpSyncGroup> & { groupSeen: boolean };
 
-const PASS_THROUGH: ReadonlySet<string> = new Set(['track_file', 'track_process', 'track_bfd', 'notify_priority_changes']);
+export const SYNC_GROUP_PASS_THROUGH: ReadonlySet<string> = new Set(['track_file', 'track_process', 'track_bfd', 'notify_priority_changes']);
 
-const RULES: KeywordRules<GroupDraft> = {
+export const SYNC_GROUP_RULES: KeywordRules<GroupDraft> = {
   group: {
     block: 'required',
     repeatable: true,
@@ -42,7 +42,7 @@ const RULES: KeywordRules<GroupDraft> = {
   sync_group_tracking_weight: { apply: (_s, d) => (d.syncGroupTrackingWeight = true) },
 };
 
-export const VRRP_SYNC_GROUP_KEYWORDS: readonly string[] = Object.keys(RULES);
+export const VRRP_SYNC_GROUP_KEYWORDS: readonly string[] = Object.keys(SYNC_GROUP_RULES);
 
 export function buildVrrpSyncGroup(stmt: Statement, sink: DiagnosticSink): VrrpSyncGroup | null {
   const nameWord = stmt.args[0];
@@ -62,7 +62,7 @@ export function buildVrrpSyncGroup(stmt: Statement, sink: DiagnosticSink): VrrpS
     syncGroupTrackingWeight: false,
     groupSeen: false,
   };
-  walkBlock(stmt.block?.statements ?? [], RULES, draft, sink, { blockName: 'vrrp_sync_group', passThrough: PASS_THROUGH });
+  walkBlock(stmt.block?.statements ?? [], SYNC_GROUP_RULES, draft, sink, { blockName: 'vrrp_sync_group', passThrough: SYNC_GROUP_PASS_THROUGH });
   if (!nameWord) return null;
   if (draft.members.length === 0) {
     sink.error(
