@@ -38,7 +38,7 @@ try {
     const t1 = performance.now();
     const loaded = modelFromParsed(parsed);
     const t2 = performance.now();
-    if (!loaded.model) throw new Error(`generated config invalid: ${loaded.diagnostics[0]?.message}`);
+    if (!loaded.model) throw new Error(`generated config invalid: ${loaded.diagnostics.find((d) => d.severity === "error")?.message}`);
     if (loaded.model.virtualServers.length !== VIRTUAL_SERVERS) throw new Error('wrong virtual server count');
     parse.push(t1 - t0);
     model.push(t2 - t1);

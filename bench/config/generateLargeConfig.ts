@@ -24,7 +24,7 @@ export function generateLargeConfig(virtualServers: number, realServers: number)
   for (let v = 0; v < virtualServers; v++) {
     const port = 1024 + (v % 60000);
     const vip = `198.51.100.${1 + Math.floor(v / 60000)}`;
-    out.push(`virtual_server ${vip} ${port} {`, '    delay_loop 6', '    lb_algo wrr', '    lb_kind DR', '    protocol TCP');
+    out.push(`virtual_server ${vip} ${port} {`, '    delay_loop 6', '    lvs_sched wrr', '    lvs_method NAT', '    protocol TCP');
     for (let r = 0; r < realServers; r++) {
       const n = v * realServers + r;
       out.push(
