@@ -36,6 +36,8 @@ const DEFAULT_RECEIVE_BUFFER = 1 << 20;
  */
 const ACK_BUDGET_BYTES = 2048;
 const MAX_WINDOW = 256;
+/** Sockets are replaced only after overruns, breakage or stalls; this many is plenty to recognise late notifications. */
+const MAX_REMEMBERED_PORTS = 16;
 /** Well under the default net.core.wmem_default, which bounds a netlink datagram (netlink_sendmsg). */
 const MAX_DATAGRAM_BYTES = 32 * 1024;
 
@@ -59,6 +61,8 @@ export class RtnlClient {
   private tail: Promise<unknown> = Promise.resolve();
   private seq = 0;
   private closed = false;
+  /** Port ids of the sockets this client has used, newest last (a socket is replaced after an overrun). */
+  private readonly ports: number[] = [];
   private readonly timers: RtnlTimers;
   private readonly log: RtnlLog;
 
@@ -74,9 +78,18 @@ export class RtnlClient {
     return client;
   }
 
-  /** The socket's port id: notifications caused by this client's requests carry it. */
+  /** The current socket's port id: notifications caused by this client's requests carry it. */
   get portId(): number {
     return this.ensureTransport().portId;
+  }
+
+  /**
+   * Whether `portId` is (or was) one of this client's sockets, so that a notification
+   * carrying it reports a change this client made, even one made on a socket that has
+   * since been replaced.
+   */
+  ownsPort(portId: number): boolean {
+    return this.ports.includes(portId);
   }
 
   /** Sends every request, many in flight at once, and resolves with one outcome each, in order. */
@@ -125,7 +138,9 @@ export class RtnlClient {
         overrun: () => {
           if (this.transport !== transport) return;
           this.log.warn({ portId: transport.portId }, 'Netlink: receive buffer overrun on the request socket');
-          this.active?.overrun();
+          // With nothing running, whatever overflowed is stale; start the next operation clean.
+          if (this.active === undefined) this.abandonCongestedTransport();
+          else this.active.overrun();
         },
         broken: (error) => {
           if (this.transport === transport) this.replaceTransport(error);
@@ -134,6 +149,8 @@ export class RtnlClient {
       { receiveBufferSize: this.options.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER },
     );
     this.transport = transport;
+    this.ports.push(transport.portId);
+    if (this.ports.length > MAX_REMEMBERED_PORTS) this.ports.shift();
     return transport;
   }
 

@@ -44,6 +44,11 @@ export class VipInstaller {
     return this.client.portId;
   }
 
+  /** Whether an address change was made by this installer (its notification carried one of our ports). */
+  caused(change: { readonly originPortId: number | null }): boolean {
+    return change.originPortId !== null && change.originPortId !== 0 && this.client.ownsPort(change.originPortId);
+  }
+
   add(vips: readonly VipSpec[]): Promise<VipOutcome[]> {
     return this.run('add', vips);
   }

@@ -110,6 +110,12 @@ describe('AddressMonitor: loading and live notifications', () => {
     await h.settle();
     expect(h.changes).toHaveLength(1);
     expect(h.changes[0]).toMatchObject({ kind: 'added', originPortId: installer.portId });
+    expect(installer.caused(h.changes[0]!)).toBe(true);
+    kernel.deleteAddress(v4('198.51.100.1'), 31337);
+    await h.settle();
+    expect(installer.caused(h.changes[1]!)).toBe(false);
+    expect(installer.caused({ originPortId: 0 })).toBe(false);
+    expect(installer.caused({ originPortId: null })).toBe(false);
     client.close();
   });
 

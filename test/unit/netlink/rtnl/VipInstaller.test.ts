@@ -211,3 +211,27 @@ describe('RtnlClient dumps', () => {
     expect(socket.keptAlive).toBe(false);
   });
 });
+
+describe('RtnlClient sockets', () => {
+  it('remembers the ports of replaced sockets, so late notifications still count as its own', async () => {
+    const { kernel, installer, client } = await setUp({ window: 64, capacity: 8 });
+    const first = client.portId;
+    await installer.add(thousandVips().slice(0, 100));
+    expect(client.portId).not.toBe(first);
+    expect(client.ownsPort(first)).toBe(true);
+    expect(client.ownsPort(client.portId)).toBe(true);
+    expect(client.ownsPort(12345)).toBe(false);
+    expect(kernel.opened).toBeGreaterThan(1);
+  });
+
+  it('an overrun with nothing running drops the socket so the next operation starts clean', async () => {
+    const { kernel, client, installer } = await setUp();
+    const socket = kernel.sockets[0]!;
+    socket.capacity = 0;
+    socket.enqueue(Uint8Array.of(0), false); // a stray unicast that does not fit
+    await kernel.flush();
+    expect(socket.closed).toBe(true);
+    expect((await installer.add([{ address: '192.0.2.1', interface: 'eth0' }]))[0]?.status).toBe('added');
+    expect(client.portId).not.toBe(socket.portId);
+  });
+});

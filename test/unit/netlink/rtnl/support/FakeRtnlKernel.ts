@@ -89,6 +89,8 @@ export class FakeRtnlSocket implements RtnlTransport {
       if (!this.congested) {
         this.congested = true;
         this.errorPending = true;
+        // sk_error_report: the pending error alone wakes the reader (EPOLLERR).
+        this.scheduleDelivery();
       }
       this.dropped++;
       return;
