@@ -23,14 +23,14 @@ export function targetOf(spec: ProbeSpec): string {
 export class ScriptedRunner implements ProbeRunner {
   readonly calls: ProbeCall[] = [];
   /** Outcome per target; default success. */
-  answer: (target: string, at: number) => ProbeOutcome | Promise<ProbeOutcome> = () => ({ ok: true, detail: 'ok', exitCode: null });
+  answer: (target: string, at: number, spec: ProbeSpec) => ProbeOutcome | Promise<ProbeOutcome> = () => ({ ok: true, detail: 'ok', exitCode: null });
   constructor(private readonly time: VirtualTime) {}
 
   run(spec: ProbeSpec): Promise<ProbeOutcome> {
     const target = targetOf(spec);
     const at = this.time.monotonicMs();
     this.calls.push({ at, target });
-    return Promise.resolve(this.answer(target, at));
+    return Promise.resolve(this.answer(target, at, spec));
   }
 
   startsFor(target: string): number[] {
@@ -56,7 +56,7 @@ export class RecordingLog implements CheckerLog {
 
 /** Every path is a root-owned 0755 directory or file: all scripts pass the security checks. */
 export const trustingInspector: ScriptInspector = {
-  lstat: (p): PathStat => ({ kind: p.endsWith('.sh') || p.startsWith('/bin/') ? 'file' : 'directory', uid: 0, gid: 0, mode: 0o755 }),
+  lstat: (p): PathStat => ({ kind: p.endsWith('.sh') || /^\/(usr\/)?s?bin\/./.test(p) ? 'file' : 'directory', uid: 0, gid: 0, mode: 0o755 }),
   stat: (): PathStat => ({ kind: 'file', uid: 0, gid: 0, mode: 0o755 }),
   realpath: (p) => p,
   which: (n) => `/usr/bin/${n}`,
