@@ -1,34 +1,49 @@
 /**
  * keepalived.conf lexer + preprocessor + parser: text in, `ParsedConfig` (statements with exact
- * positions, plus diagnostics) out. Follows what keepalived 2.2.x's lib/parser.c accepts.
+ * positions, plus diagnostics) out. It follows what keepalived 2.2.7's lib/parser.c accepts, in
+ * its order: comments (`#`/`!` anywhere outside double quotes), `@ID`/`@^ID` lines, `$NAME=`
+ * definitions (multi-line with a trailing `\`), `~SEQ`/`~SEQx`/`~LST` generators, `$NAME` and
+ * `${NAME}` substitution re-checked until stable, `include` (and includer/m/w/b/a) with globs and
+ * `{a,b}` braces relative to the including file, then splitting each line at its first brace.
+ * There are no block conditionals and no parameterised macros in keepalived 2.2.7.
+ *
+ * Words are split the way keepalived re-reads scripts and regexes (alloc_strvec_quoted_escaped):
+ * `"..."` and `'...'` group, escapes are decoded, adjacent quoted text joins one word. For plain
+ * values keepalived only honours whole-word double quotes, so `'a b'` or `x"y z"` differ from
+ * keepalived for non-script keywords (keepalived would see `'a`, or `x` and `y z`).
+ *
+ * Positions: a word points at its first character (its opening quote). Text substituted inline
+ * points at the `$` of its reference; lines of a multi-line definition point where the
+ * definition wrote them; `~SEQ`/`~LST` lines point at the text after the generator.
  *
  * Diagnostic codes (every one carries a `pos`):
  *
- * | code                  | severity      | meaning |
- * | --------------------- | ------------- | ------- |
- * | `unbalanced-brace`    | error         | a `{` never closed (points at the `{`) or an extra `}` (points at it) |
- * | `unexpected-brace`    | error         | a `{` that does not follow a keyword line; its contents join the enclosing block |
- * | `nesting-too-deep`    | error         | blocks nested deeper than the limit; the deeper block is skipped |
- * | `unterminated-quote`  | error         | a `"` or `'` with no closing quote; the word runs to the end of the line |
- * | `stray-backslash`     | warning       | a line (not a `$NAME=` definition) ends in `\`, which keepalived does not treat as a continuation |
- * | `stray-semicolon`     | warning       | a trailing unquoted `;` was removed from the last word |
- * | `binary-content`      | error         | control characters (NUL etc.) in the text; a NUL ends its line, as in keepalived |
- * | `invalid-utf8`        | warning       | the file is not UTF-8; offending lines were read as Latin-1 |
- * | `byte-order-mark`     | warning       | a UTF-8 BOM was dropped |
- * | `file-too-large`      | error         | a file (or all files together) exceeds the size limit; it is not read |
- * | `line-too-long`       | warning/error | longer than keepalived's 1023-byte line buffer (warning); longer than the hard limit (error, truncated) |
- * | `config-missing`      | error         | the main config file does not exist |
- * | `include-missing`     | warning/error/note | an include matched no file (error with includeCheck; note for an unmatched wildcard) |
- * | `include-unreadable`  | warning/error | an include matched a directory or unreadable file |
- * | `include-loop`        | error         | a file includes itself (directly or indirectly); the include is skipped |
- * | `include-depth`       | error         | includes nested deeper than the limit |
- * | `include-too-many`    | error         | an include pattern expanded to more files than the limit |
- * | `macro-undefined`     | warning       | `${NAME}` with no definition; left as written, as keepalived does |
- * | `macro-recursion`     | error         | expanding a line did not terminate (self-referencing definitions) or grew too long; the line is dropped |
- * | `generator-invalid`   | error         | a malformed `~SEQ(...)` / `~LST(...)`; the line is dropped |
- * | `generator-too-large` | error         | generators and multi-line macros produced more lines than the limit; the rest is dropped |
- * | `expansion-too-deep`  | error         | multi-line macros / generators nested deeper than the limit |
- * | `diagnostics-truncated` | note        | more diagnostics than the limit; this counts the rest |
+ * | code                    | severity           | meaning |
+ * | ----------------------- | ------------------ | ------- |
+ * | `unbalanced-brace`      | error              | a `{` never closed (points at the `{`) or an extra `}` (points at it) |
+ * | `unexpected-brace`      | error              | a `{` that does not follow a keyword line; its contents join the enclosing block |
+ * | `nesting-too-deep`      | error              | blocks nested deeper than the limit (64); the deeper block is skipped |
+ * | `unterminated-quote`    | error              | a `"` or `'` with no closing quote; the word runs to the end of the line |
+ * | `stray-backslash`       | warning            | a line (not a `$NAME=` definition) ends in `\`, which keepalived does not join to the next |
+ * | `stray-semicolon`       | warning            | a trailing unquoted `;` was removed from the last word |
+ * | `binary-content`        | error              | control characters (NUL etc.); a NUL ends its line, as in keepalived |
+ * | `invalid-utf8`          | warning            | the file is not UTF-8; its non-UTF-8 lines were read as Latin-1 |
+ * | `byte-order-mark`       | warning            | a UTF-8 BOM was dropped (keepalived would glue it to the first keyword) |
+ * | `line-too-long`         | warning / error    | over keepalived's 1023-byte line buffer (warning); over the hard limit (error, truncated) |
+ * | `file-too-large`        | error              | a file, or all files together, exceed the size limit (32 / 64 MiB); it is not read |
+ * | `config-missing`        | error              | the main config file does not exist or cannot be read |
+ * | `include-missing`       | warning/error/note | an include names no existing file (error with includeCheck, include_check or includem/w/b/a; a note for an unmatched wildcard) |
+ * | `include-unreadable`    | warning/error/note | an include matched a directory or an unreadable file |
+ * | `include-loop`          | error              | a file includes itself, directly or indirectly; that include is skipped |
+ * | `include-depth`         | error              | includes nested deeper than the limit |
+ * | `include-too-many`      | error              | an include pattern expands to more files than the limit; nothing is included |
+ * | `include-check-unknown` | warning            | an `include_check` option that keepalived does not know |
+ * | `macro-undefined`       | warning            | `${NAME}` (outside quotes) with no usable definition; left as written, as keepalived does |
+ * | `macro-recursion`       | error              | substitution does not terminate or grows the line past the limit; the line is dropped |
+ * | `generator-invalid`     | error              | a malformed `~SEQ(...)` / `~LST(...)`; the line is dropped |
+ * | `generator-too-large`   | error              | generated lines would exceed the budget (2,000,000); the generator is refused |
+ * | `expansion-too-deep`    | error              | multi-line definitions / generators nested deeper than the limit |
+ * | `diagnostics-truncated` | note               | more than 1000 diagnostics; this one counts the rest |
  */
 import { hostname } from 'node:os';
 import type { ParsedConfig } from './ConfigAst.js';

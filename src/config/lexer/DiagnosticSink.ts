@@ -19,10 +19,6 @@ export class DiagnosticSink {
 
   constructor(private readonly maxDiagnostics: number) {}
 
-  get errorCount(): number {
-    return this.items.filter((d) => d.severity === 'error').length;
-  }
-
   report(severity: Severity, code: string, message: string, pos: SourcePos, extras: DiagnosticExtras = {}): void {
     if (this.items.length >= this.maxDiagnostics) {
       if (this.suppressed === 0) this.firstSuppressedPos = pos;

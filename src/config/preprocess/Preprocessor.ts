@@ -445,8 +445,8 @@ export class Preprocessor {
     this.totalBytes += size;
     const text = typeof content === 'string' ? content : decodeConfigBytes(content, file, sink);
     const { display, read: lines } = splitPhysicalLines(text, file, sink, limits.maxLineChars);
+    if (!this.sourceLines.has(file)) this.fileOrder.push(file);
     this.sourceLines.set(file, display);
-    if (!this.fileOrder.includes(file)) this.fileOrder.push(file);
     this.frames.push({ kind: 'file', file, identity: this.ctx.files.identity(file), lines, index: 0 });
   }
 }
