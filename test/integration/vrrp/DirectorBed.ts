@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,8 @@ export class DirectorBed {
   static async create(count: number, withAuxLink = false): Promise<DirectorBed> {
     ensureVigilBuilt();
     const workDir = mkdtempSync(join(tmpdir(), 'vigil-vrrp-it-'));
+    // Scripts run as an unprivileged `user` must be able to reach their files.
+    chmodSync(workDir, 0o755);
     try {
       return new DirectorBed(await Topology.create(directorsSpec(count, withAuxLink)), workDir);
     } catch (e) {
@@ -150,6 +152,17 @@ export class DirectorBed {
   /** Records, until stopped, the longest stretch during which more than one host held `vip`. */
   watchHolders(vip: string, hosts: readonly string[]): HolderWatch {
     return new HolderWatch(this, vip, hosts);
+  }
+
+  /** Writes an executable script into the work directory; returns its path. */
+  script(name: string, body: string): string {
+    const path = join(this.workDir, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return path;
+  }
+
+  path(name: string): string {
+    return join(this.workDir, name);
   }
 
   capture(name: string, filter: readonly string[]): Promise<PacketCapture> {
