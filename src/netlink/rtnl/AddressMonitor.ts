@@ -3,13 +3,9 @@ import type { NetlinkMessage } from '../NetlinkMessage.js';
 import { AddressTable, type AddressChange } from './AddressTable.js';
 import type { InterfaceAddress } from './InterfaceAddress.js';
 import { decodeAddressMessage, encodeAddressDumpRequest } from './InterfaceAddressCodec.js';
-import { ListenerSet } from './ListenerSet.js';
-import { netlinkPackageTransport } from './NetlinkPackageTransport.js';
-import { RtnlClient } from './RtnlClient.js';
-import { SILENT_RTNL_LOG } from './RtnlLog.js';
-import { RtnlMirrorSync, type MirrorDriver, type MirrorSyncStats } from './RtnlMirrorSync.js';
-import { DEFAULT_MONITOR_RECEIVE_BUFFER, type RtnlMonitorOptions } from './RtnlMonitorOptions.js';
-import { SYSTEM_TIMERS } from './RtnlTimers.js';
+import { MirrorSession } from './MirrorSession.js';
+import type { MirrorSyncStats } from './RtnlMirrorSync.js';
+import type { RtnlMonitorOptions } from './RtnlMonitorOptions.js';
 import { AF_UNSPEC, RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR } from './RtnetlinkConstants.js';
 
 /**
@@ -19,50 +15,25 @@ import { AF_UNSPEC, RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_
  * (`removed`, with the deleter's port id when a notification said so).
  */
 export class AddressMonitor {
-  private readonly table = new AddressTable();
-  private readonly changes: ListenerSet<AddressChange>;
-  private readonly errors: ListenerSet<VigilError>;
-  private readonly sync: RtnlMirrorSync;
-
   private constructor(
-    private readonly client: RtnlClient,
-    private readonly ownsClient: boolean,
-    options: RtnlMonitorOptions,
-    open: NonNullable<RtnlMonitorOptions['open']>,
-  ) {
-    const log = options.log ?? SILENT_RTNL_LOG;
-    this.changes = new ListenerSet('address change', log);
-    this.errors = new ListenerSet('address monitor error', log);
-    const driver: MirrorDriver = {
-      what: 'address',
-      groups: [RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR],
-      dumps: [{ what: 'address', encode: (seq) => encodeAddressDumpRequest(AF_UNSPEC, { seq }) }],
-      applyNotification: (message) => this.applyNotification(message),
-      replaceWithDump: (messages, initial) => this.replaceWithDump(messages, initial),
-    };
-    this.sync = new RtnlMirrorSync(driver, {
-      open,
-      client,
-      receiveBufferSize: options.receiveBufferSize ?? DEFAULT_MONITOR_RECEIVE_BUFFER,
-      ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
-      timers: options.timers ?? SYSTEM_TIMERS,
-      log,
-      onError: (error) => this.errors.emit(error),
-    });
-  }
+    private readonly table: AddressTable,
+    private readonly session: MirrorSession<AddressChange>,
+  ) {}
 
   /** Subscribes, loads every address, and resolves once the table is current. */
   static async start(options: RtnlMonitorOptions = {}): Promise<AddressMonitor> {
-    const open = options.open ?? netlinkPackageTransport(options.log ? { log: options.log } : {});
-    const client = options.client ?? RtnlClient.open({ open, ...(options.timers && { timers: options.timers }), ...(options.log && { log: options.log }) });
-    const monitor = new AddressMonitor(client, options.client === undefined, options, open);
-    try {
-      await monitor.sync.start();
-    } catch (e) {
-      monitor.stop();
-      throw e;
-    }
-    return monitor;
+    const table = new AddressTable();
+    const session = await MirrorSession.start<AddressChange>(
+      {
+        what: 'address',
+        groups: [RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR],
+        dumps: [{ what: 'address', encode: (seq) => encodeAddressDumpRequest(AF_UNSPEC, { seq }) }],
+        applyNotification: (message) => applyAddressNotification(table, message),
+        replaceWithDump: (messages) => table.replaceAll(dumpedAddresses(messages)),
+      },
+      options,
+    );
+    return new AddressMonitor(table, session);
   }
 
   addresses(): InterfaceAddress[] {
@@ -79,47 +50,43 @@ export class AddressMonitor {
 
   /** Each change after the initial load, from notifications and from resynchronisations. */
   onChange(listener: (change: AddressChange) => void): () => void {
-    return this.changes.add(listener);
+    return this.session.changes.add(listener);
   }
 
   /** Failures the monitor is retrying (it keeps running). */
   onError(listener: (error: VigilError) => void): () => void {
-    return this.errors.add(listener);
+    return this.session.errors.add(listener);
   }
 
   get stats(): MirrorSyncStats {
-    return this.sync.stats;
+    return this.session.stats;
   }
 
   /** Forces a resynchronisation, as an overrun would; resolves when it is done. */
   resynchronise(): Promise<void> {
-    return this.sync.resynchronise();
+    return this.session.resynchronise();
   }
 
   stop(): void {
-    this.sync.stop();
-    this.changes.clear();
-    this.errors.clear();
-    if (this.ownsClient) this.client.close();
+    this.session.stop();
   }
+}
 
-  private applyNotification(message: NetlinkMessage): void {
-    if (message.header.type !== RTM_NEWADDR && message.header.type !== RTM_DELADDR) return;
+function applyAddressNotification(table: AddressTable, message: NetlinkMessage): AddressChange | null {
+  if (message.header.type !== RTM_NEWADDR && message.header.type !== RTM_DELADDR) return null;
+  const decoded = decodeAddressMessage(message);
+  if (decoded === null) return null;
+  // nlmsg_pid of a notification: the port of the socket whose request caused it.
+  const origin = message.header.pid;
+  return decoded.kind === 'new' ? table.upsert(decoded.address, origin) : table.remove(decoded.address, origin);
+}
+
+function dumpedAddresses(messages: readonly NetlinkMessage[]): InterfaceAddress[] {
+  const addresses: InterfaceAddress[] = [];
+  for (const message of messages) {
+    if (message.header.type !== RTM_NEWADDR) continue;
     const decoded = decodeAddressMessage(message);
-    if (decoded === null) return;
-    const origin = message.header.pid;
-    const change = decoded.kind === 'new' ? this.table.upsert(decoded.address, origin) : this.table.remove(decoded.address, origin);
-    if (change !== null) this.changes.emit(change);
+    if (decoded !== null) addresses.push(decoded.address);
   }
-
-  private replaceWithDump(messages: readonly NetlinkMessage[], initial: boolean): void {
-    const addresses: InterfaceAddress[] = [];
-    for (const message of messages) {
-      if (message.header.type !== RTM_NEWADDR) continue;
-      const decoded = decodeAddressMessage(message);
-      if (decoded !== null) addresses.push(decoded.address);
-    }
-    const changes = this.table.replaceAll(addresses);
-    if (!initial) for (const change of changes) this.changes.emit(change);
-  }
+  return addresses;
 }

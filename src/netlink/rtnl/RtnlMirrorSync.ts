@@ -7,23 +7,20 @@ import type { RtnlTimers } from './RtnlTimers.js';
 import type { RtnlTransport, RtnlTransportOpener } from './RtnlTransport.js';
 
 /** The table a mirror keeps current: how to fill it from a dump and update it from notifications. */
-export interface MirrorDriver {
+export interface MirrorDriver<C> {
   /** What is mirrored, for log lines (`link`, `address`). */
   readonly what: string;
   /** rtnetlink multicast groups whose notifications keep the table current. */
   readonly groups: readonly number[];
   /** Dumps whose data messages together describe the complete state. */
   readonly dumps: readonly DumpRequest[];
-  /** Applies one notification (and reports what changed). May throw a NetlinkDecodeError. */
-  applyNotification(message: NetlinkMessage): void;
-  /**
-   * Replaces the table with the dumped state. `initial`: the first load, whose
-   * differences (everything) are not worth reporting as changes.
-   */
-  replaceWithDump(messages: readonly NetlinkMessage[], initial: boolean): void;
+  /** Applies one notification; returns what changed, if anything. May throw a NetlinkDecodeError. */
+  applyNotification(message: NetlinkMessage): C | null;
+  /** Replaces the table with the dumped state; returns the differences. */
+  replaceWithDump(messages: readonly NetlinkMessage[]): C[];
 }
 
-export interface MirrorSyncOptions {
+export interface MirrorSyncOptions<C> {
   readonly open: RtnlTransportOpener;
   /** Where dumps run: a separate socket with no groups. */
   readonly client: RtnlClient;
@@ -33,6 +30,8 @@ export interface MirrorSyncOptions {
   readonly retryDelayMs?: number;
   readonly timers: RtnlTimers;
   readonly log: RtnlLog;
+  /** Told each change after the initial load (which reports nothing: it is all "added"). */
+  readonly onChange: (change: C) => void;
   /** Told about failures that resynchronisation is retrying. */
   readonly onError: (error: VigilError) => void;
 }
@@ -63,7 +62,7 @@ export interface MirrorSyncStats {
  * nor what follows is known to be complete. A new socket's subscription is a clean
  * starting point; a loss during a resynchronisation starts it again.
  */
-export class RtnlMirrorSync {
+export class RtnlMirrorSync<C> {
   private monitor: RtnlTransport | undefined;
   private generation = 0;
   /** Notifications received while a dump is pending; null once the table is live. */
@@ -76,8 +75,8 @@ export class RtnlMirrorSync {
   private counters = { overruns: 0, breakages: 0, resyncs: 0 };
 
   constructor(
-    private readonly driver: MirrorDriver,
-    private readonly options: MirrorSyncOptions,
+    private readonly driver: MirrorDriver<C>,
+    private readonly options: MirrorSyncOptions<C>,
   ) {}
 
   get stats(): MirrorSyncStats {
@@ -170,7 +169,8 @@ export class RtnlMirrorSync {
     if (generation !== this.generation || this.resyncWanted || this.stopped) return false;
     const replay = this.buffered ?? [];
     this.buffered = null;
-    this.driver.replaceWithDump(dumped, initial);
+    const differences = this.driver.replaceWithDump(dumped);
+    if (!initial) for (const change of differences) this.options.onChange(change);
     for (const message of replay) {
       if (!this.apply(generation, message)) return false;
     }
@@ -194,13 +194,15 @@ export class RtnlMirrorSync {
 
   /** Applies one notification; a message the driver cannot decode means the table can no longer be trusted. */
   private apply(generation: number, message: NetlinkMessage): boolean {
+    let change: C | null;
     try {
-      this.driver.applyNotification(message);
-      return true;
+      change = this.driver.applyNotification(message);
     } catch (e) {
       this.lost(generation, 'broken', rtnlError('RTNL_DECODE_FAILED', `Netlink: undecodable notification: ${(e as Error).message}`, {}, e));
       return false;
     }
+    if (change !== null) this.options.onChange(change);
+    return true;
   }
 
   private lost(generation: number, why: 'overrun' | 'broken', error?: VigilError): void {
