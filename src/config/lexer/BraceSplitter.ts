@@ -41,7 +41,9 @@ export function splitAtBrace(line: PositionedText): BraceSplit {
       if (close < 0) break; // unterminated quote: no structural brace after it
       i = close;
     } else if (c === OPEN || c === CLOSE) {
-      return { head: trimEnd(line.slice(0, i)), residue: trimEnd(line.slice(i)) };
+      let headEnd = i;
+      while (headEnd > 0 && isBlank(text.charCodeAt(headEnd - 1))) headEnd--;
+      return { head: line.slice(0, headEnd), residue: trimEnd(line.slice(i)) };
     }
   }
   return { head: trimEnd(line), residue: null };

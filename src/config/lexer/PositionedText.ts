@@ -22,22 +22,27 @@ export interface PosSegment {
  * that 400k-line configs do not churn the garbage collector.
  */
 export class PositionedText {
+  /**
+   * The first run (starting at offset 0) is stored in plain fields and further runs, if any, in
+   * `tail`: a typical line is one object, not three.
+   */
   private constructor(
     readonly text: string,
-    /** The run starting at offset 0. */
-    private readonly head: PosSegment,
-    /** Further runs, or null when the whole text is one run. */
+    private readonly file: string,
+    private readonly line: number,
+    private readonly col: number,
+    private readonly advances: boolean,
     private readonly tail: readonly PosSegment[] | null,
   ) {}
 
   /** Text read from `file` starting at `line`:`col`. */
   static fromSource(text: string, file: string, line: number, col = 1): PositionedText {
-    return new PositionedText(text, { offset: 0, file, line, col, advances: true }, null);
+    return new PositionedText(text, file, line, col, true, null);
   }
 
   /** Generated text (macro value, sequence number) whose characters all point at `pos`. */
   static fromExpansion(text: string, pos: SourcePos): PositionedText {
-    return new PositionedText(text, { offset: 0, file: pos.file, line: pos.line, col: pos.col, advances: false }, null);
+    return new PositionedText(text, pos.file, pos.line, pos.col, false, null);
   }
 
   get length(): number {
@@ -46,7 +51,8 @@ export class PositionedText {
 
   /** Source position of the character at `offset` (offsets past the end extrapolate). */
   posAt(offset: number): SourcePos {
-    const seg = this.tail === null ? this.head : this.segmentAt(offset);
+    if (this.tail === null) return { file: this.file, line: this.line, col: this.advances ? this.col + offset : this.col };
+    const seg = this.segmentAt(offset);
     return { file: seg.file, line: seg.line, col: seg.advances ? seg.col + (offset - seg.offset) : seg.col };
   }
 
@@ -56,7 +62,7 @@ export class PositionedText {
     const e = end < s ? s : end > len ? len : end;
     if (s === 0 && e === len) return this;
     const text = this.text.slice(s, e);
-    if (this.tail === null) return new PositionedText(text, s === 0 ? this.head : shifted(this.head, s), null);
+    if (this.tail === null) return new PositionedText(text, this.file, this.line, this.advances ? this.col + s : this.col, this.advances, null);
 
     const all = this.segments();
     let first = 0;
@@ -68,7 +74,7 @@ export class PositionedText {
       if (seg.offset >= e) break;
       rest.push(rebase(seg, seg.offset - s));
     }
-    return new PositionedText(text, head, rest.length > 0 ? rest : null);
+    return new PositionedText(text, head.file, head.line, head.col, head.advances, rest.length > 0 ? rest : null);
   }
 
   concat(other: PositionedText): PositionedText {
@@ -77,7 +83,7 @@ export class PositionedText {
     const shift = this.text.length;
     const rest: PosSegment[] = this.tail ? this.tail.slice() : [];
     for (const seg of other.segments()) rest.push(rebase(seg, seg.offset + shift));
-    return new PositionedText(this.text + other.text, this.head, rest);
+    return new PositionedText(this.text + other.text, this.file, this.line, this.col, this.advances, rest);
   }
 
   /** Replace `[start, end)` with `insert`. */
@@ -86,7 +92,8 @@ export class PositionedText {
   }
 
   private segments(): readonly PosSegment[] {
-    return this.tail === null ? [this.head] : [this.head, ...this.tail];
+    const head: PosSegment = { offset: 0, file: this.file, line: this.line, col: this.col, advances: this.advances };
+    return this.tail === null ? [head] : [head, ...this.tail];
   }
 
   private segmentAt(offset: number): PosSegment {
@@ -98,7 +105,7 @@ export class PositionedText {
       if (tail[mid]!.offset <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return lo < 0 ? this.head : tail[lo]!;
+    return lo < 0 ? { offset: 0, file: this.file, line: this.line, col: this.col, advances: this.advances } : tail[lo]!;
   }
 }
 

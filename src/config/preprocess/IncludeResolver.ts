@@ -1,4 +1,6 @@
 import { posix } from 'node:path';
+import type { Severity } from '../Diagnostic.js';
+import type { ConfigReadResult } from './ConfigFileAccess.js';
 import { expandBraces, hasBrace } from './BraceExpansion.js';
 import { globPath, hasWildcard } from './GlobPattern.js';
 
@@ -95,8 +97,6 @@ export function applyIncludeCheckStatement(args: readonly string[], current: num
 export interface IncludeResolution {
   /** Paths to read in order; directories matched by a wildcard end in `/`. */
   readonly candidates: readonly string[];
-  /** Candidates that came from an alternative without wildcards (must exist). */
-  readonly literal: ReadonlySet<string>;
   /** Alternatives with wildcards that matched nothing. */
   readonly unmatchedWildcards: readonly string[];
   readonly hadBraces: boolean;
@@ -117,19 +117,39 @@ export function resolveInclude(
   const full = pattern.startsWith('/') ? pattern : posix.join(posix.dirname(includingFile), pattern);
   const hadBraces = hasBrace(full);
   const alternatives = expandBraces(full, maxMatches);
-  if (!alternatives) return { candidates: [], literal: new Set(), unmatchedWildcards: [], hadBraces, tooMany: true };
+  if (!alternatives) return { candidates: [], unmatchedWildcards: [], hadBraces, tooMany: true };
   const candidates: string[] = [];
-  const literal = new Set<string>();
   const unmatchedWildcards: string[] = [];
   for (const alt of alternatives) {
     const wild = hasWildcard(alt);
     const matches = globPath(alt, listDir, maxMatches + 1 - candidates.length);
     if (wild && matches.length === 0) unmatchedWildcards.push(alt);
-    for (const m of matches) {
-      candidates.push(m);
-      if (!wild) literal.add(m);
-    }
-    if (candidates.length > maxMatches) return { candidates: [], literal, unmatchedWildcards, hadBraces, tooMany: true };
+    for (const m of matches) candidates.push(m);
+    if (candidates.length > maxMatches) return { candidates: [], unmatchedWildcards, hadBraces, tooMany: true };
   }
-  return { candidates, literal, unmatchedWildcards, hadBraces, tooMany: false };
+  return { candidates, unmatchedWildcards, hadBraces, tooMany: false };
+}
+
+/** How to report an included file that could not be read, given the checks in force. */
+export function includeReadProblem(
+  path: string,
+  result: Exclude<ConfigReadResult, { kind: 'ok' }>,
+  checks: number,
+  hadBraces: boolean,
+  maxFileBytes: number,
+): { severity: Severity; code: string; message: string } {
+  const readable: Severity = checks & IncludeCheck.readable ? 'error' : 'warning';
+  switch (result.kind) {
+    case 'missing': {
+      // Wildcard matches exist by construction, so a missing file came from a literal name.
+      const mustMatch = (checks & IncludeCheck.match) !== 0 || (hadBraces && (checks & IncludeCheck.braceMatch) !== 0);
+      return { severity: mustMatch ? 'error' : 'warning', code: 'include-missing', message: `included file '${path}' does not exist` };
+    }
+    case 'directory':
+      return { severity: readable, code: 'include-unreadable', message: `'${path}' is a directory; skipped` };
+    case 'unreadable':
+      return { severity: readable, code: 'include-unreadable', message: `'${path}' cannot be read (${result.reason}); skipped` };
+    case 'too-large':
+      return { severity: 'error', code: 'file-too-large', message: `'${path}' is ${result.size} bytes; the limit is ${maxFileBytes}` };
+  }
 }

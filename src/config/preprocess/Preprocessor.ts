@@ -11,7 +11,7 @@ import { splitLineWords } from '../lexer/WordSplitter.js';
 import type { SourcePos } from '../SourcePos.js';
 import { applyConfigIdCondition } from './ConfigIdCondition.js';
 import type { ConfigFileAccess } from './ConfigFileAccess.js';
-import { applyIncludeCheckStatement, IncludeCheck, parseIncludeLine, resolveInclude } from './IncludeResolver.js';
+import { applyIncludeCheckStatement, IncludeCheck, includeReadProblem, parseIncludeLine, resolveInclude } from './IncludeResolver.js';
 import { continuationPiece, parseDefinitionLine } from './MacroDefinitionLine.js';
 import { expandMacros, type ExpansionBudget, type PendingExpansion } from './MacroExpander.js';
 import { type MacroDefinition, MacroTable } from './MacroTable.js';
@@ -40,7 +40,6 @@ interface FileFrame {
 interface IncludeFrame {
   readonly kind: 'include';
   readonly candidates: readonly string[];
-  readonly literal: ReadonlySet<string>;
   readonly hadBraces: boolean;
   readonly checks: number;
   readonly pos: SourcePos;
@@ -374,7 +373,6 @@ export class Preprocessor {
     this.frames.push({
       kind: 'include',
       candidates: resolved.candidates,
-      literal: resolved.literal,
       hadBraces: resolved.hadBraces,
       checks,
       pos,
@@ -388,9 +386,10 @@ export class Preprocessor {
     const { sink, limits } = this.ctx;
     const at = frame.pos;
     const extras = { length: frame.length };
-    const readableIsError = (frame.checks & IncludeCheck.readable) !== 0;
     if (path.endsWith('/')) {
-      sink.report(readableIsError ? 'error' : 'note', 'include-unreadable', `'${path}' is a directory; skipped`, at, extras);
+      // A wildcard matched a directory (glob's GLOB_MARK): keepalived skips it.
+      const severity = frame.checks & IncludeCheck.readable ? 'error' : 'note';
+      sink.report(severity, 'include-unreadable', `'${path}' is a directory; skipped`, at, extras);
       return;
     }
     let fileFrames = 0;
@@ -408,31 +407,17 @@ export class Preprocessor {
       return;
     }
     const result = this.ctx.files.read(path);
-    switch (result.kind) {
-      case 'ok':
-        this.pushFile(path, result.bytes, at);
-        return;
-      case 'missing': {
-        const literalMissingIsError =
-          (frame.checks & IncludeCheck.match) !== 0 || (frame.hadBraces && (frame.checks & IncludeCheck.braceMatch) !== 0);
-        sink.report(literalMissingIsError ? 'error' : 'warning', 'include-missing', `included file '${path}' does not exist`, at, extras);
-        return;
-      }
-      case 'directory':
-        sink.report(readableIsError ? 'error' : 'warning', 'include-unreadable', `'${path}' is a directory; skipped`, at, extras);
-        return;
-      case 'unreadable':
-        sink.report(readableIsError ? 'error' : 'warning', 'include-unreadable', `'${path}' cannot be read (${result.reason}); skipped`, at, extras);
-        return;
-      case 'too-large':
-        sink.error('file-too-large', `'${path}' is ${result.size} bytes; the limit is ${limits.maxFileBytes}`, at, extras);
-        return;
+    if (result.kind === 'ok') {
+      this.pushFile(path, result.bytes, at);
+      return;
     }
+    const problem = includeReadProblem(path, result, frame.checks, frame.hadBraces, limits.maxFileBytes);
+    sink.report(problem.severity, problem.code, problem.message, at, extras);
   }
 
   private pushFile(file: string, content: string | Uint8Array, includedAt?: SourcePos): void {
     const { sink, limits } = this.ctx;
-    const size = typeof content === 'string' ? content.length : content.length;
+    const size = content.length;
     const where = includedAt ?? { file, line: 1, col: 1 };
     if (size > limits.maxFileBytes) {
       sink.error('file-too-large', `'${file}' is ${size} bytes; the limit is ${limits.maxFileBytes}`, where);
