@@ -83,7 +83,7 @@ export class CheckerEngine implements CheckerOutput {
   private readonly plans: CheckerPlanSet;
   private readonly listeners = new Set<CheckerOutputListener>();
   private readonly haSuspendCount = new Map<VirtualServerState, number>();
-  private readonly inFlightRuns = new Set<Promise<void>>();
+  private idleWaiters: (() => void)[] = [];
   private running = false;
   private stopped = false;
   private startedCount = 0;
@@ -160,7 +160,7 @@ export class CheckerEngine implements CheckerOutput {
     this.stopped = true;
     this.running = false;
     this.timers.clear();
-    await Promise.allSettled([...this.inFlightRuns]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     const now = this.clock.wallMs();
     for (const st of this.states) st.shutdown(now);
     const states = this.states.map((s) => s.snapshot());
@@ -246,15 +246,28 @@ export class CheckerEngine implements CheckerOutput {
     } catch (err) {
       outcome = Promise.reject(err);
     }
-    const run = outcome
-      .catch((err: unknown): ProbeOutcome => ({ ok: false, reason: 'connect-error', detail: err instanceof Error ? err.message : String(err), exitCode: null }))
-      .then((o) => {
-        this.inFlight--;
-        this.gate.release(p.cost);
-        if (this.running) this.complete(p, o, startedAt);
-      });
-    this.inFlightRuns.add(run);
-    void run.finally(() => this.inFlightRuns.delete(run));
+    outcome.then(
+      (o) => this.settle(p, o, startedAt),
+      (err: unknown) => this.settle(p, { ok: false, reason: 'connect-error', detail: err instanceof Error ? err.message : String(err), exitCode: null }, startedAt),
+    );
+  }
+
+  private settle(p: SharedProbe, o: ProbeOutcome, startedAt: number): void {
+    this.inFlight--;
+    this.gate.release(p.cost);
+    try {
+      if (this.running) this.complete(p, o, startedAt);
+    } catch (err) {
+      // A bug in the fan-out must not stop this probe for good.
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, `checker for ${p.plan.type} failed to process a result`);
+      if (p.timer === null) this.schedule(p, this.clock.monotonicMs() + p.plan.cycle.delayLoopMs);
+    } finally {
+      if (this.inFlight === 0 && this.idleWaiters.length > 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
+    }
   }
 
   private complete(p: SharedProbe, o: ProbeOutcome, startedAt: number): void {
