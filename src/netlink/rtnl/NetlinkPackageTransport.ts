@@ -1,4 +1,5 @@
-import { RawNetlinkSocket, type ErrnoException } from 'netlink';
+import { createRequire } from 'node:module';
+import type { ErrnoException, RawNetlinkSocket } from 'netlink';
 import type { VigilError } from '../../core/VigilError.js';
 import { LINUX_ERRNO, errnoName } from '../LinuxErrno.js';
 import { NETLINK_ROUTE } from '../NetlinkConstants.js';
@@ -18,6 +19,16 @@ export interface NetlinkPackageTransportOptions {
 }
 
 let unpatchedWarningGiven = false;
+let rawSocketClass: typeof RawNetlinkSocket | undefined;
+
+/**
+ * The package's socket class, loaded on first use: importing `netlink` loads its native
+ * addon, which code that never opens a socket (pure tests, config checks) should not need.
+ */
+function rawNetlinkSocket(): typeof RawNetlinkSocket {
+  rawSocketClass ??= (createRequire(import.meta.url)('netlink') as { RawNetlinkSocket: typeof RawNetlinkSocket }).RawNetlinkSocket;
+  return rawSocketClass;
+}
 
 function warnIfUnpatched(log: RtnlLog): void {
   if (unpatchedWarningGiven) return;
@@ -116,7 +127,10 @@ class NetlinkPackageTransport implements RtnlTransport {
 
 function openSocket(handler: RtnlTransportHandler, transport: RtnlTransportOptions, options: NetlinkPackageTransportOptions): RtnlTransport {
   warnIfUnpatched(options.log ?? SILENT_RTNL_LOG);
-  const create = (): RawNetlinkSocket => new RawNetlinkSocket(NETLINK_ROUTE, { recvBufferSize: transport.receiveBufferSize ?? 0, sendBufferSize: 0 });
+  const create = (): RawNetlinkSocket => {
+    const Socket = rawNetlinkSocket();
+    return new Socket(NETLINK_ROUTE, { recvBufferSize: transport.receiveBufferSize ?? 0, sendBufferSize: 0 });
+  };
   let socket: RawNetlinkSocket;
   try {
     socket = options.enterNamespace ? options.enterNamespace(create) : create();

@@ -7,8 +7,8 @@ export const APPLY_NETLINK_PATCH = resolve(REPO_ROOT, 'patches/apply-netlink-pat
 
 /**
  * Makes sure the `netlink` package loads the patched addon (patches/README.md), building
- * it when a fresh install left only the prebuilds. Must run before anything imports
- * `netlink`: the package loads its addon once, at import.
+ * it when a fresh install left only the prebuilds. Must run before the first netlink
+ * socket opens: the package loads its addon once, when first required.
  */
 export function ensureNetlinkPatched(): void {
   if (spawnSync(process.execPath, [APPLY_NETLINK_PATCH, '--check'], { cwd: REPO_ROOT }).status === 0) return;

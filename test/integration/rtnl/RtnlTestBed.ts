@@ -1,4 +1,4 @@
-import type * as Rtnl from '../../../src/netlink/rtnl/index.js';
+import * as Rtnl from '../../../src/netlink/rtnl/index.js';
 import { inNetworkNamespace } from '../../../src/vrrp/io/NetworkNamespaceScope.js';
 import { loadVigilNet, type VigilNetBinding } from '../../../src/vrrp/io/VigilNetBinding.js';
 import { runCommand, Topology, type TopologySpec } from '../../support/netns/index.js';
@@ -55,10 +55,9 @@ export class RtnlTestBed {
   static async create(): Promise<RtnlTestBed> {
     ensureNetlinkPatched();
     const binding = loadVigilNet(ensureVigilNetBuilt());
-    // Imported only now: the netlink package loads its addon at import.
-    const rtnl = await import('../../../src/netlink/rtnl/index.js');
-    if (!rtnl.isNetlinkAddonPatched()) throw new Error(`netlink addon not patched (found ${String(rtnl.netlinkAddonPatchLevel())})`);
-    return new RtnlTestBed(await Topology.create(ONE_HOST), binding, rtnl);
+    // The netlink package loads its addon on the first socket, so patching first is enough.
+    if (!Rtnl.isNetlinkAddonPatched()) throw new Error(`netlink addon not patched (found ${String(Rtnl.netlinkAddonPatchLevel())})`);
+    return new RtnlTestBed(await Topology.create(ONE_HOST), binding, Rtnl);
   }
 
   get netns(): string {
