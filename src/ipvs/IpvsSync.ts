@@ -1,0 +1,368 @@
+import type { CheckerOutput, CheckerOutputEvent, VirtualServerDesiredState } from '../checker/CheckerOutput.js';
+import type { VigilConfig } from '../config/model/VigilConfig.js';
+import type { VigilError } from '../core/VigilError.js';
+import { SYSTEM_TIMERS, type RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
+import { desiredIpvsTable, type DesiredIpvs } from './DesiredIpvsTable.js';
+import type { IpvsApplyReport, IpvsLiveTable } from './IpvsClient.js';
+import { destText, serviceText } from './IpvsEntryText.js';
+import { ipvsServiceDestKey, ipvsServiceKey } from './IpvsKey.js';
+import { SILENT_IPVS_LOG, type IpvsLog } from './IpvsLog.js';
+import type { IpvsTable, IpvsTimeouts } from './IpvsModel.js';
+import type { IpvsOperation } from './IpvsOperation.js';
+import { reconcileIpvs } from './IpvsReconciler.js';
+import { IpvsTableMirror } from './IpvsTableMirror.js';
+import { LvsSyncDaemonController, type SyncDaemonKernel, type VrrpRoleEvent, type VrrpRoleSource } from './LvsSyncDaemonController.js';
+
+/** What IpvsSync needs of the kernel; IpvsClient provides it, tests fake it. */
+export interface IpvsKernel extends SyncDaemonKernel {
+  dumpTable(): Promise<IpvsLiveTable>;
+  apply(operations: readonly IpvsOperation[]): Promise<IpvsApplyReport>;
+  flush(): Promise<void>;
+  setTimeouts(timeouts: Partial<IpvsTimeouts>): Promise<void>;
+}
+
+export interface IpvsSyncOptions {
+  readonly kernel: IpvsKernel;
+  readonly config: VigilConfig;
+  /** `-I` / `--dont-release-ipvs`: leave Vigil's entries in the kernel on stop. */
+  readonly dontReleaseIpvs?: boolean;
+  /** How often the kernel table is re-dumped and drift put right (default 60 s; 0 disables). */
+  readonly driftRepairIntervalMs?: number;
+  readonly timers?: RtnlTimers;
+  readonly log?: IpvsLog;
+}
+
+/** Why a pass over the table ran. */
+export type IpvsSyncReason = 'start' | 'checker' | 'reload' | 'drift-repair' | 'stop';
+
+export interface IpvsSyncPass {
+  readonly reason: IpvsSyncReason;
+  /** Operations sent to the kernel (0 for a table that already matched). */
+  readonly operations: number;
+  readonly failures: readonly string[];
+  /** Drift repair: entries of Vigil's that were missing or changed in the kernel and were put back. */
+  readonly restored: number;
+}
+
+export interface IpvsSyncStatus {
+  readonly running: boolean;
+  readonly ownedServices: number;
+  readonly ownedDests: number;
+  readonly passes: number;
+  readonly lastPass: IpvsSyncPass | null;
+  readonly lastError: string | null;
+}
+
+const DEFAULT_DRIFT_REPAIR_MS = 60_000;
+
+/**
+ * Keeps the kernel's IPVS table equal to what the configuration and the checkers ask
+ * for, and owns the entries it creates or adopts.
+ *
+ * - start: `lvs_flush` flushes; `lvs_timeouts` are set; the kernel is dumped and
+ *   reconciled against the desired table; entries that already match are adopted.
+ * - checker events and reloads: re-plan against the mirror of the kernel (no dump)
+ *   and apply the difference, coalescing bursts into one pass.
+ * - drift repair (periodic): re-dump, put back what was removed or changed behind
+ *   Vigil's back (`ipvsadm -C`, `ipvsadm -d`), and log each repair.
+ * - stop: `lvs_flush_on_stop all` flushes, `vs` removes every configured service,
+ *   otherwise Vigil removes what it owns unless `--dont-release-ipvs`.
+ * - `lvs_sync_daemon`: the sync daemon follows the VRRP instance's role.
+ */
+export class IpvsSync {
+  private config: VigilConfig;
+  private readonly states = new Map<number, VirtualServerDesiredState>();
+  private readonly mirror = new IpvsTableMirror();
+  private readonly ownedServices = new Set<string>();
+  private readonly ownedDests = new Set<string>();
+  private readonly daemon: LvsSyncDaemonController;
+  private readonly log: IpvsLog;
+  private readonly timers: RtnlTimers;
+  private tail: Promise<unknown> = Promise.resolve();
+  private pendingChecker = false;
+  private driftTimer: unknown;
+  private running = false;
+  private passes = 0;
+  private lastPass: IpvsSyncPass | null = null;
+  private lastError: string | null = null;
+  private unsubscribers: (() => void)[] = [];
+
+  constructor(private readonly options: IpvsSyncOptions) {
+    this.config = options.config;
+    this.log = options.log ?? SILENT_IPVS_LOG;
+    this.timers = options.timers ?? SYSTEM_TIMERS;
+    this.daemon = new LvsSyncDaemonController(options.kernel, options.config, this.log);
+  }
+
+  status(): IpvsSyncStatus {
+    return {
+      running: this.running,
+      ownedServices: this.ownedServices.size,
+      ownedDests: this.ownedDests.size,
+      passes: this.passes,
+      lastPass: this.lastPass,
+      lastError: this.lastError,
+    };
+  }
+
+  /** The desired table for the current configuration and checker states. */
+  desired(): DesiredIpvs {
+    return desiredIpvsTable(this.config, this.states);
+  }
+
+  /** Takes the checker's snapshot and follows its events until `stop()`. */
+  attachChecker(output: CheckerOutput): void {
+    for (const state of output.snapshot().virtualServers) this.states.set(state.configIndex, state);
+    this.unsubscribers.push(output.subscribe((event) => this.checkerEvent(event)));
+  }
+
+  /** Follows the VRRP instance `lvs_sync_daemon` names until `stop()`. */
+  attachVrrp(source: VrrpRoleSource): void {
+    this.unsubscribers.push(source.subscribe((event) => void this.vrrpRoleChanged(event).catch(() => undefined)));
+  }
+
+  vrrpRoleChanged(event: VrrpRoleEvent): Promise<void> {
+    return this.daemon.roleChanged(event);
+  }
+
+  /** A checker event: remember the state and schedule one coalesced pass. */
+  checkerEvent(event: CheckerOutputEvent): void {
+    if (event.kind === 'stopped') return;
+    this.states.set(event.state.configIndex, event.state);
+    if (!this.running || this.pendingChecker) return;
+    this.pendingChecker = true;
+    void this.enqueue(async () => {
+      this.pendingChecker = false;
+      return this.pass('checker', null);
+    }).catch(() => undefined);
+  }
+
+  start(): Promise<IpvsSyncPass> {
+    return this.enqueue(async () => {
+      const global = this.config.global;
+      if (global.lvsFlush) {
+        await this.options.kernel.flush();
+        this.log.info({}, 'IPVS: flushing the kernel table at start (lvs_flush)');
+      }
+      await this.applyTimeouts();
+      const current = await this.options.kernel.dumpTable();
+      this.mirror.replace(current);
+      const pass = await this.pass('start', current);
+      this.running = true;
+      this.armDriftRepair();
+      return pass;
+    });
+  }
+
+  /**
+   * Applies a new configuration (SIGHUP reload). A checker state is kept while the
+   * virtual server at its index is still the same one, so healthy servers stay in.
+   */
+  reload(config: VigilConfig): Promise<IpvsSyncPass> {
+    return this.enqueue(async () => {
+      this.config = config;
+      for (const [index, state] of [...this.states]) {
+        const vs = config.virtualServers[index];
+        if (vs === undefined || JSON.stringify(vs.key) !== JSON.stringify(state.key) || vs.realServers.length !== state.realServers.length) this.states.delete(index);
+      }
+      this.daemon.setConfig(config);
+      await this.applyTimeouts();
+      return this.pass('reload', null);
+    });
+  }
+
+  /** Re-dumps the kernel and puts back what Vigil owns or wants that is missing or changed. */
+  repairDrift(): Promise<IpvsSyncPass> {
+    return this.enqueue(async () => {
+      const current = await this.options.kernel.dumpTable();
+      return this.pass('drift-repair', current);
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.enqueue(async () => {
+      this.running = false;
+      this.timers.clearTimeout(this.driftTimer);
+      for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+      const global = this.config.global;
+      if (global.lvsFlushOnStop === 'all') {
+        await this.options.kernel.flush();
+        this.log.info({}, 'IPVS: flushing the kernel table on stop (lvs_flush_on_stop)');
+      } else if (global.lvsFlushOnStop === 'vs') {
+        const configured = new Set(this.desired().table.map((e) => ipvsServiceKey(e.service)));
+        const operations: IpvsOperation[] = this.mirror
+          .table()
+          .filter((e) => configured.has(ipvsServiceKey(e.service)))
+          .map((e) => ({ kind: 'delete-service', service: e.service }));
+        await this.send('stop', operations);
+      } else if (this.options.dontReleaseIpvs !== true) {
+        const owned = { services: this.ownedServices, dests: this.ownedDests };
+        await this.send('stop', reconcileIpvs([], this.mirror.table(), { owned }));
+      } else {
+        this.log.info({ services: this.ownedServices.size }, 'IPVS: leaving virtual servers in place (--dont-release-ipvs)');
+      }
+      await this.daemon.stop().catch((e: unknown) => {
+        this.lastError = (e as Error).message;
+      });
+    });
+  }
+
+  /** Resolves once every queued pass has run. */
+  settled(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+
+  private enqueue<R>(step: () => Promise<R>): Promise<R> {
+    const run = this.tail.then(step);
+    this.tail = run.catch((e: unknown) => {
+      this.lastError = (e as VigilError).message;
+      this.log.error({ code: (e as VigilError).code }, `IPVS: ${(e as Error).message}`);
+    });
+    return run;
+  }
+
+  private armDriftRepair(): void {
+    const interval = this.options.driftRepairIntervalMs ?? DEFAULT_DRIFT_REPAIR_MS;
+    if (interval <= 0 || !this.running) return;
+    this.timers.clearTimeout(this.driftTimer);
+    this.driftTimer = this.timers.setTimeout(() => {
+      void this.repairDrift()
+        .catch(() => undefined)
+        .finally(() => this.armDriftRepair());
+    }, interval);
+  }
+
+  private async applyTimeouts(): Promise<void> {
+    const t = this.config.global.lvsTimeouts;
+    if (t === null) return;
+    const timeouts: Partial<IpvsTimeouts> = {
+      ...(t.tcpSeconds !== null && { tcp: t.tcpSeconds }),
+      ...(t.tcpFinSeconds !== null && { tcpFin: t.tcpFinSeconds }),
+      ...(t.udpSeconds !== null && { udp: t.udpSeconds }),
+    };
+    if (Object.keys(timeouts).length > 0) await this.options.kernel.setTimeouts(timeouts);
+  }
+
+  /**
+   * One reconcile: against `current` (a fresh dump) when given, else against the mirror.
+   * With a dump, entries of Vigil's that differ from the mirror were changed outside Vigil:
+   * each one put back is logged as a repair.
+   */
+  private async pass(reason: IpvsSyncReason, current: IpvsTable | null): Promise<IpvsSyncPass> {
+    const desired = this.desired();
+    for (const problem of desired.problems) this.log.warn({ configIndex: problem.configIndex, code: problem.code }, `IPVS: ${problem.message}`);
+    const base = current ?? this.mirror.table();
+    const owned = { services: this.ownedServices, dests: this.ownedDests };
+    const operations = reconcileIpvs(desired.table, base, { owned, flush: false });
+    if (reason === 'start') this.logAdoption(desired, base);
+    let restored = 0;
+    if (current !== null && reason === 'drift-repair') {
+      this.mirror.replace(current);
+      restored = this.logDrift(operations, desired);
+    } else if (current !== null) {
+      this.mirror.replace(current);
+    }
+    const failures = await this.send(reason, operations);
+    this.adoptDesired(desired);
+    const result: IpvsSyncPass = { reason, operations: operations.length, failures, restored };
+    this.passes++;
+    this.lastPass = result;
+    return result;
+  }
+
+  /** Entries that were already in the kernel and match: Vigil owns them from now on. */
+  private logAdoption(desired: DesiredIpvs, current: IpvsTable): void {
+    const present = new Set(current.map((e) => ipvsServiceKey(e.service)));
+    const adopted = desired.table.filter((e) => present.has(ipvsServiceKey(e.service))).length;
+    if (adopted > 0) this.log.info({ services: adopted }, `IPVS: adopting ${adopted} virtual service(s) already in the kernel table`);
+  }
+
+  private logDrift(operations: readonly IpvsOperation[], desired: DesiredIpvs): number {
+    let restored = 0;
+    for (const op of operations) {
+      const origin = desired.origins.get(ipvsServiceKey(op.service))?.vs ?? serviceText(op.service);
+      switch (op.kind) {
+        case 'add-service':
+          this.log.warn({ vs: origin, drift: true }, `IPVS: Virtual Server ${serviceText(op.service)} of ${origin} is missing from the kernel table (removed outside Vigil); adding it back`);
+          restored++;
+          break;
+        case 'add-dest':
+          this.log.warn({ vs: origin, rs: destText(op.service, op.dest), drift: true }, `IPVS: service ${destText(op.service, op.dest)} is missing from VS ${origin} (removed outside Vigil); adding it back`);
+          restored++;
+          break;
+        case 'edit-service':
+        case 'edit-dest':
+          this.log.warn({ vs: origin, drift: true }, `IPVS: ${op.kind === 'edit-service' ? `Virtual Server ${serviceText(op.service)}` : `service ${destText(op.service, op.dest)}`} of VS ${origin} was changed outside Vigil; setting it back`);
+          restored++;
+          break;
+        default:
+          break;
+      }
+    }
+    return restored;
+  }
+
+  /** Marks every desired entry that now exists in the kernel as Vigil's. */
+  private adoptDesired(desired: DesiredIpvs): void {
+    for (const entry of desired.table) {
+      if (!this.mirror.hasService(ipvsServiceKey(entry.service))) continue;
+      this.ownedServices.add(ipvsServiceKey(entry.service));
+      for (const dest of entry.dests) if (this.mirror.hasDest(entry.service, dest)) this.ownedDests.add(ipvsServiceDestKey(entry.service, dest));
+    }
+  }
+
+  /** Applies operations, updates the mirror and ownership, logs in keepalived's words. */
+  private async send(reason: IpvsSyncReason, operations: readonly IpvsOperation[]): Promise<string[]> {
+    if (operations.length === 0) return [];
+    const report = await this.options.kernel.apply(operations);
+    const failures: string[] = [];
+    let drifted = false;
+    for (const result of report.results) {
+      const op = result.operation;
+      if (result.errno !== 0) {
+        failures.push(result.error ?? `errno ${result.errno}`);
+        this.log.error({ reason, errno: result.errno }, `IPVS: ${result.error ?? ''}`);
+        drifted = true;
+        continue;
+      }
+      this.mirror.apply(op);
+      const serviceKey = ipvsServiceKey(op.service);
+      switch (op.kind) {
+        case 'add-service':
+          this.ownedServices.add(serviceKey);
+          if (reason !== 'drift-repair') this.log.info({ reason }, `Adding Virtual Server ${serviceText(op.service)}`);
+          break;
+        case 'edit-service':
+          this.log.info({ reason }, `Changing Virtual Server ${serviceText(op.service)} (scheduler ${op.service.scheduler})`);
+          break;
+        case 'delete-service':
+          this.ownedServices.delete(serviceKey);
+          for (const key of [...this.ownedDests]) if (key.startsWith(`${serviceKey}>`)) this.ownedDests.delete(key);
+          this.log.info({ reason }, `Removing Virtual Server ${serviceText(op.service)}`);
+          break;
+        case 'add-dest':
+          this.ownedDests.add(ipvsServiceDestKey(op.service, op.dest));
+          if (reason !== 'drift-repair') this.log.info({ reason }, `Adding service ${destText(op.service, op.dest)} to VS ${serviceText(op.service)}`);
+          break;
+        case 'edit-dest':
+          this.log.info({ reason }, `Changing weight of service ${destText(op.service, op.dest)} in VS ${serviceText(op.service)} to ${op.dest.weight}`);
+          break;
+        case 'delete-dest':
+          this.ownedDests.delete(ipvsServiceDestKey(op.service, op.dest));
+          this.log.info({ reason }, `Removing service ${destText(op.service, op.dest)} from VS ${serviceText(op.service)}`);
+          break;
+      }
+    }
+    // An operation the kernel refused means the mirror was wrong: look again soon.
+    if (drifted && this.running && reason !== 'drift-repair' && reason !== 'stop') {
+      this.timers.clearTimeout(this.driftTimer);
+      this.driftTimer = this.timers.setTimeout(() => {
+        void this.repairDrift()
+          .catch(() => undefined)
+          .finally(() => this.armDriftRepair());
+      }, 0);
+    }
+    if (failures.length > 0) this.lastError = failures[0] ?? null;
+    return failures;
+  }
+}
