@@ -53,6 +53,10 @@ export interface CycleStep {
  *   re-check the failed url and then all urls (one delay_loop apart unless fast_recovery),
  *   so recovery takes two successful rounds.
  * - `alpha` starts the checker down (check_data.c set_checker_state(checker, false)).
+ *
+ * Deliberate differences: an HTTP round checks all urls at once (keepalived checks one url per
+ * delay_loop while recovering), so multi-url checkers recover sooner; and fast_recovery does
+ * not retry a failing url at once (keepalived would spin on a refusing server).
  */
 export class CheckerCycle {
   private up: boolean;

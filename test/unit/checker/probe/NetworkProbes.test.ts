@@ -72,6 +72,19 @@ describe('TCP_CHECK probe', () => {
     expect(r).toMatchObject({ ok: false, reason: 'bind-failed' });
   });
 
+  it('connects over IPv6 (::1)', async () => {
+    const { createServer } = await import('node:net');
+    const srv = createServer((c) => c.destroy());
+    const listening = await new Promise<boolean>((resolve) => {
+      srv.once('error', () => resolve(false));
+      srv.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) return; // no IPv6 loopback on this host
+    open.push({ close: () => new Promise<void>((r) => srv.close(() => r())) });
+    const port = (srv.address() as { port: number }).port;
+    expect(await runTcpProbe({ kind: 'tcp', target: { ...target(port), host: '::1', family: 6 } })).toMatchObject({ ok: true });
+  });
+
   it('fails no-port for a port-less target', async () => {
     expect(await runTcpProbe({ kind: 'tcp', target: target(0) })).toMatchObject({ ok: false, reason: 'no-port' });
   });
