@@ -30,7 +30,8 @@
  * | `invalid-utf8`          | warning            | the file is not UTF-8; its non-UTF-8 lines were read as Latin-1 |
  * | `byte-order-mark`       | warning            | a UTF-8 BOM was dropped (keepalived would glue it to the first keyword) |
  * | `line-too-long`         | warning / error    | over keepalived's 1023-byte line buffer (warning); over the hard limit (error, truncated) |
- * | `file-too-large`        | error              | a file, or all files together, exceed the size limit (32 / 64 MiB); it is not read |
+ * | `file-too-large`        | error              | a file, or all files together, exceed the size limit (16 / 32 MiB); it is not read |
+ * | `config-too-large`      | error              | more than 1,000,000 statements; parsing stops there |
  * | `config-missing`        | error              | the main config file does not exist or cannot be read |
  * | `include-missing`       | warning/error/note | an include names no existing file (error with includeCheck, include_check or includem/w/b/a; a note for an unmatched wildcard) |
  * | `include-unreadable`    | warning/error/note | an include matched a directory or an unreadable file |
@@ -41,7 +42,7 @@
  * | `macro-undefined`       | warning            | `${NAME}` (outside quotes) with no usable definition; left as written, as keepalived does |
  * | `macro-recursion`       | error              | substitution does not terminate or grows the line past the limit; the line is dropped |
  * | `generator-invalid`     | error              | a malformed `~SEQ(...)` / `~LST(...)`; the line is dropped |
- * | `generator-too-large`   | error              | generated lines would exceed the budget (2,000,000); the generator is refused |
+ * | `generator-too-large`   | error              | generated lines would exceed the budget (1,000,000); the generator is refused |
  * | `expansion-too-deep`    | error              | multi-line definitions / generators nested deeper than the limit |
  * | `diagnostics-truncated` | note               | more than 1000 diagnostics; this one counts the rest |
  */
@@ -130,8 +131,8 @@ function run(setup: ParseSetup, content: string | Uint8Array): ParsedConfig {
     random: options.random ?? Math.random,
   });
   pre.openRoot(file, content);
-  const tree = new StatementTreeBuilder(sink, limits.maxBlockDepth);
-  for (let line = pre.next(); line !== null; line = pre.next()) tree.add(line);
+  const tree = new StatementTreeBuilder(sink, limits.maxBlockDepth, limits.maxStatements);
+  for (let line = pre.next(); line !== null && !tree.stopped; line = pre.next()) tree.add(line);
   const statements = tree.finish();
   return { statements, diagnostics: sink.finish(), sources: pre.sources, files: pre.files };
 }

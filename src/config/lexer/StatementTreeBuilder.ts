@@ -30,10 +30,14 @@ export class StatementTreeBuilder {
   /** While > 0 we are inside a block nested too deeply: count braces and drop content. */
   private skipDepth = 0;
   private skipOpen: SourcePos | null = null;
+  private statementCount = 0;
+  /** Set once `maxStatements` is exceeded: the caller should stop feeding lines. */
+  stopped = false;
 
   constructor(
     private readonly sink: DiagnosticSink,
     private readonly maxBlockDepth: number,
+    private readonly maxStatements: number,
   ) {
     this.root = { statements: [], owner: null, open: { file: '', line: 0, col: 0 } };
     this.stack = [this.root];
@@ -59,6 +63,12 @@ export class StatementTreeBuilder {
 
   /** Close anything still open (each unclosed `{` is reported) and return the top level. */
   finish(): Statement[] {
+    if (this.stopped) {
+      // Blocks cut off by the stop are not the config's fault: close them silently.
+      for (let i = this.stack.length - 1; i > 0; i--) this.attach(this.stack[i]!, this.stack[i - 1]!, undefined);
+      this.stack.length = 1;
+      return this.root.statements;
+    }
     if (this.skipDepth > 0 && this.skipOpen) {
       this.sink.error('unbalanced-brace', "'{' is never closed", this.skipOpen, { hint: "add the missing '}'" });
       this.skipDepth = 0;
@@ -82,6 +92,11 @@ export class StatementTreeBuilder {
   private addStatement(words: readonly Word[]): void {
     const keyword = words[0];
     if (!keyword) return;
+    if (++this.statementCount > this.maxStatements) {
+      this.sink.error('config-too-large', `more than ${this.maxStatements} statements; parsing stopped here`, keyword.pos);
+      this.stopped = true;
+      return;
+    }
     const statement: OpenStatement = { keyword, args: words.slice(1) };
     this.top.statements.push(statement);
     this.blockCandidate = statement;

@@ -24,6 +24,8 @@ export interface ParseLimits {
   readonly maxExpansionDepth: number;
   /** Most lines produced by generators and multi-line macros in one parse. */
   readonly maxExpandedLines: number;
+  /** Most statements in one parse; beyond it parsing stops (memory stays bounded). */
+  readonly maxStatements: number;
   /** Most diagnostics kept; the rest are counted in one `diagnostics-truncated` note. */
   readonly maxDiagnostics: number;
 }
@@ -32,8 +34,9 @@ export interface ParseLimits {
 export const KEEPALIVED_MAX_LINE_BYTES = 1023;
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
-  maxFileBytes: 32 * 1024 * 1024,
-  maxTotalBytes: 64 * 1024 * 1024,
+  // 16 MiB of config text is ~900,000 lines, already past maxStatements.
+  maxFileBytes: 16 * 1024 * 1024,
+  maxTotalBytes: 32 * 1024 * 1024,
   maxLineChars: 64 * 1024,
   maxIncludeDepth: 32,
   maxIncludeMatches: 4096,
@@ -42,6 +45,9 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   // 8x keepalived's own 1023-byte line buffer, which bounds every real expansion.
   maxExpandedLineChars: 8 * 1024,
   maxExpansionDepth: 64,
-  maxExpandedLines: 2_000_000,
+  // keepalived.conf(5)'s 65,024-instance ~SEQ example expands to about 800,000 lines.
+  maxExpandedLines: 1_000_000,
+  // About 400 bytes of heap per statement: a 10,000 x 4 server config is ~470,000.
+  maxStatements: 1_000_000,
   maxDiagnostics: 1000,
 };

@@ -133,3 +133,11 @@ describe('generator budget', () => {
     expect(r.statements.map((s) => s.keyword.text)).toEqual(['b1', 'b2']);
   });
 });
+
+describe('statement budget', () => {
+  it('stops parsing past the statement limit, keeping memory bounded', () => {
+    const r = parseConfigText('a {\n' + 'x\n'.repeat(200) + '}\n', 't.conf', { configId: 'n', limits: { maxStatements: 50 } });
+    expect(r.diagnostics).toMatchObject([{ severity: 'error', code: 'config-too-large', pos: { line: 51, col: 1 } }]);
+    expect(r.statements[0]?.block?.statements).toHaveLength(49);
+  });
+});
