@@ -33,6 +33,7 @@ export class MirrorSession<C> {
       client,
       receiveBufferSize: options.receiveBufferSize ?? DEFAULT_MONITOR_RECEIVE_BUFFER,
       ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+      ...(options.keepEventLoopAlive !== undefined && { keepEventLoopAlive: options.keepEventLoopAlive }),
       timers: options.timers ?? SYSTEM_TIMERS,
       log,
       onChange: (change) => this.changes.emit(change),

@@ -1,4 +1,4 @@
-import type { VigilError } from '../../core/VigilError.js';
+import { isVigilError, type VigilError } from '../../core/VigilError.js';
 import { decodeNetlinkMessages, type NetlinkMessage } from '../NetlinkMessage.js';
 import type { DumpRequest, RtnlClient } from './RtnlClient.js';
 import { rtnlError } from './RtnlError.js';
@@ -28,6 +28,8 @@ export interface MirrorSyncOptions<C> {
   readonly receiveBufferSize?: number;
   /** Pause before retrying a failed resynchronisation (default 1 s). */
   readonly retryDelayMs?: number;
+  /** Whether monitor sockets keep Node's event loop alive. */
+  readonly keepEventLoopAlive?: boolean;
   readonly timers: RtnlTimers;
   readonly log: RtnlLog;
   /** Told each change after the initial load (which reports nothing: it is all "added"). */
@@ -83,11 +85,6 @@ export class RtnlMirrorSync<C> {
     return { ...this.counters };
   }
 
-  /** The port id of the current monitor socket. */
-  get monitorPortId(): number | undefined {
-    return this.monitor?.portId;
-  }
-
   /** Subscribes and loads the table; rejects if the first load fails. */
   async start(): Promise<void> {
     this.resyncWanted = true;
@@ -130,7 +127,10 @@ export class RtnlMirrorSync<C> {
           if (!initial) this.options.log.info({ what: this.driver.what }, `Netlink: ${this.driver.what} state resynchronised`);
         }
       } catch (e) {
-        const error = e as VigilError;
+        if (this.stopped) return;
+        const error = isVigilError(e)
+          ? e
+          : rtnlError('RTNL_DUMP_FAILED', `Netlink: ${this.driver.what} resynchronisation failed: ${(e as Error).message}`, {}, e);
         if (failFast && !this.loaded) {
           this.stop();
           throw error;
@@ -159,6 +159,7 @@ export class RtnlMirrorSync<C> {
       },
       { groups: this.driver.groups, receiveBufferSize: this.options.receiveBufferSize },
     );
+    if (this.options.keepEventLoopAlive === true) this.monitor.keepEventLoopAlive(true);
   }
 
   /** True when the dump was applied; false when a loss in the meantime calls for another round. */

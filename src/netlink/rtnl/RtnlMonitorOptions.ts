@@ -14,6 +14,8 @@ export interface RtnlMonitorOptions {
    * net.core.rmem_max × 2). Smaller means overruns sooner; they are survived either way.
    */
   readonly receiveBufferSize?: number;
+  /** Whether the monitor socket keeps Node's event loop alive on its own (default false). */
+  readonly keepEventLoopAlive?: boolean;
   /** Pause before retrying a failed resynchronisation (default 1 s). */
   readonly retryDelayMs?: number;
   readonly timers?: RtnlTimers;

@@ -96,3 +96,13 @@ describe('LinkMonitor', () => {
     client.close();
   });
 });
+
+describe('LinkMonitor and the event loop', () => {
+  it('keeps the event loop alive through its monitor socket only when asked', async () => {
+    const kernel = withStandardLinks(new FakeRtnlKernel());
+    const quiet = await LinkMonitor.start({ open: kernel.opener(), timers: new ManualTimers() });
+    const alive = await LinkMonitor.start({ open: kernel.opener(), timers: new ManualTimers(), keepEventLoopAlive: true });
+    running.push(quiet, alive);
+    expect(kernel.subscribers(RTNLGRP_LINK).map((s) => s.keptAlive)).toEqual([false, true]);
+  });
+});
