@@ -47,11 +47,19 @@ function handshake(
 ): Promise<{ ok: true; socket: TLSSocket } | { ok: false; outcome: ProbeOutcome }> {
   return new Promise((resolve) => {
     let settled = false;
-    const tls = tlsConnect({
-      socket,
-      rejectUnauthorized: false,
-      ...(serverName !== null && isIP(serverName) === 0 ? { servername: serverName } : {}),
-    });
+    let tls: TLSSocket;
+    try {
+      tls = tlsConnect({
+        socket,
+        rejectUnauthorized: false,
+        // SNI carries a host name only (RFC 6066 §3): no literal address, no port.
+        ...(serverName !== null && isIP(serverName) === 0 ? { servername: serverName.replace(/:\d+$/, '') } : {}),
+      });
+    } catch (err) {
+      socket.destroy();
+      resolve({ ok: false, outcome: probeFailure('tls-handshake', err instanceof Error ? err.message : String(err)) });
+      return;
+    }
     const finish = (r: { ok: true; socket: TLSSocket } | { ok: false; outcome: ProbeOutcome }): void => {
       if (settled) return;
       settled = true;

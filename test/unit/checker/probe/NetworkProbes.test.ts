@@ -32,12 +32,13 @@ function http(port: number, urls: HttpUrlSpec[], over: Partial<HttpProbeSpec> = 
   return { kind: 'http', tls: false, target: target(port), protocol: '1.0', urls, maxResponseBytes: 64 * 1024, ...over };
 }
 
-/** Asserts the verdict and that it came within connect_timeout (plus scheduling slack). */
-async function timed(p: Promise<ProbeOutcome>): Promise<ProbeOutcome> {
-  const t0 = performance.now();
-  const r = await p;
-  expect(performance.now() - t0).toBeLessThan(TIMEOUT_MS * 4);
-  return r;
+/**
+ * The misbehaving servers never close on their own, so a verdict arriving at all means the
+ * probe's own connect_timeout deadline ended the exchange (no wall-clock assertion: the
+ * project keeps speed out of tests).
+ */
+function timed(p: Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+  return p;
 }
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
