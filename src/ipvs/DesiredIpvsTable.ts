@@ -21,7 +21,7 @@ import {
 } from './IpvsConstants.js';
 import { ipvsDestKey, ipvsServiceKey, type IpvsServiceKey } from './IpvsKey.js';
 import type { IpvsAddressFamily, IpvsDest, IpvsForwardingMethod, IpvsProtocol, IpvsService, IpvsServiceSettings, IpvsTableEntry } from './IpvsModel.js';
-import { poolStateOf, type PoolState } from './InitialRealServerStates.js';
+import { initialPoolState, type PoolState } from './InitialRealServerStates.js';
 import { expandVirtualServerGroup, type GroupMember } from './VirtualServerGroupExpansion.js';
 
 /** Where a kernel service of the desired table comes from. */
@@ -44,8 +44,11 @@ export interface DesiredIpvs {
   readonly problems: readonly DesiredTableProblem[];
 }
 
-/** Checker output by `VirtualServerDesiredState.configIndex`. */
-export type RealServerStates = ReadonlyMap<number, VirtualServerDesiredState>;
+/**
+ * Pool states by configuration index: the checker's `VirtualServerDesiredState`s
+ * (which are `PoolState`s), or states inferred some other way (`vigil ipvs diff`).
+ */
+export type RealServerStates = ReadonlyMap<number, PoolState>;
 
 export function statesByConfigIndex(states: readonly VirtualServerDesiredState[]): RealServerStates {
   return new Map(states.map((s) => [s.configIndex, s]));
@@ -247,7 +250,7 @@ export function desiredIpvsTable(config: VigilConfig, states: RealServerStates =
   const origins = new Map<IpvsServiceKey, ServiceOrigin>();
   const table: IpvsTableEntry[] = [];
   config.virtualServers.forEach((vs, index) => {
-    const pool = poolStateOf(vs, states.get(index));
+    const pool = states.get(index) ?? initialPoolState(vs);
     const text = virtualServerText(vs);
     for (const slot of slotsOf(vs, config, index, problems)) {
       const key = ipvsServiceKey(slot.service);

@@ -1,4 +1,4 @@
-import type { RealServerDesiredState, SorryServerDesiredState, VirtualServerDesiredState } from '../checker/CheckerOutput.js';
+import type { RealServerDesiredState, SorryServerDesiredState } from '../checker/CheckerOutput.js';
 import type { VirtualServer } from '../config/model/VirtualServer.js';
 
 /** The real server's configured weight, clamped as keepalived's real_weight() does (check_data.h). */
@@ -54,7 +54,3 @@ export function initialPoolState(vs: VirtualServer): PoolState {
   };
 }
 
-/** The checker's state when there is one for this virtual server, else the initial pool. */
-export function poolStateOf(vs: VirtualServer, state: VirtualServerDesiredState | undefined): PoolState {
-  return state ?? initialPoolState(vs);
-}
