@@ -1,4 +1,3 @@
-import type { ScriptCommand } from '../../config/model/Common.js';
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
 import type { CheckerOutput, CheckerOutputEvent, CheckerOutputListener, CheckerSnapshot, ProbeStatistics, VirtualServerDesiredState } from '../CheckerOutput.js';
 import { networkProbeRunner, type ProbeRunner } from '../probe/ProbeRunner.js';
@@ -80,6 +79,8 @@ export class CheckerEngine implements CheckerOutput {
   private readonly bootstrapDelayMs: number;
   private readonly states: VirtualServerState[];
   private readonly probes: SharedProbe[];
+  /** Every checker instance in config order, with the probe that feeds it. */
+  private readonly instances: { readonly probe: SharedProbe; readonly sub: Subscription }[] = [];
   private readonly plans: CheckerPlanSet;
   private readonly listeners = new Set<CheckerOutputListener>();
   private readonly haSuspendCount = new Map<VirtualServerState, number>();
@@ -125,7 +126,10 @@ export class CheckerEngine implements CheckerOutput {
     for (const s of this.plans.subscriptions) {
       const vs = this.states[s.vsIndex];
       const probe = byKey.get(s.planKey);
-      if (vs && probe) probe.subs.push({ vs, rsIndex: s.rsIndex, checkerIndex: s.checkerIndex, enabled: true });
+      if (!vs || !probe) continue;
+      const sub: Subscription = { vs, rsIndex: s.rsIndex, checkerIndex: s.checkerIndex, enabled: true };
+      probe.subs.push(sub);
+      this.instances.push({ probe, sub });
     }
     this.probes = [...byKey.values()];
   }
@@ -140,11 +144,11 @@ export class CheckerEngine implements CheckerOutput {
       st.setCheckersActive(!suspended);
       st.init(now);
     }
+    for (const { sub } of this.instances) {
+      sub.enabled = sub.vs.checkersActive;
+      this.log.info({ vs: sub.vs.text, rs: sub.vs.realServerText(sub.rsIndex) }, `${sub.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${sub.vs.realServerText(sub.rsIndex)} for VS ${sub.vs.text}`);
+    }
     for (const p of this.probes) {
-      for (const sub of p.subs) {
-        sub.enabled = sub.vs.checkersActive;
-        this.log.info({ vs: sub.vs.text, rs: sub.vs.realServerText(sub.rsIndex) }, `${sub.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${sub.vs.realServerText(sub.rsIndex)} for VS ${sub.vs.text}`);
-      }
       const warmup = p.plan.warmupMs > 0 ? p.plan.warmupMs * this.random() : 0;
       this.schedule(p, this.clock.monotonicMs() + this.bootstrapDelayMs + warmup);
     }
@@ -157,9 +161,11 @@ export class CheckerEngine implements CheckerOutput {
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
+    const wasRunning = this.running;
     this.stopped = true;
     this.running = false;
     this.timers.clear();
+    if (!wasRunning) return;
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     const now = this.clock.wallMs();
     for (const st of this.states) st.shutdown(now);
@@ -182,13 +188,11 @@ export class CheckerEngine implements CheckerOutput {
       this.haSuspendCount.set(st, count);
       if (!this.running) continue;
       const enable = count > 0;
-      for (const p of this.probes) {
-        for (const sub of p.subs) {
-          if (sub.vs !== st || sub.enabled === enable) continue;
-          this.log.info({ vs: st.text, rs: st.realServerText(sub.rsIndex) }, `${enable ? 'Activat' : 'Suspend'}ing healthchecker for service ${st.realServerText(sub.rsIndex)} for VS ${st.text}`);
-          sub.enabled = enable;
-          if (enable) this.catchUp(p, sub);
-        }
+      for (const { probe, sub } of this.instances) {
+        if (sub.vs !== st || sub.enabled === enable) continue;
+        this.log.info({ vs: st.text, rs: st.realServerText(sub.rsIndex) }, `${enable ? 'Activat' : 'Suspend'}ing healthchecker for service ${st.realServerText(sub.rsIndex)} for VS ${st.text}`);
+        sub.enabled = enable;
+        if (enable) this.catchUp(probe, sub);
       }
       st.setCheckersActive(enable);
       this.emitIfDirty(st);
@@ -320,7 +324,7 @@ export class CheckerEngine implements CheckerOutput {
   // ---- notify scripts ----
 
   private runNotify(r: NotifyRequest): void {
-    const resolved: ResolvedScript | null | undefined = this.plans.notifyScripts.get(r.command as ScriptCommand);
+    const resolved: ResolvedScript | null | undefined = this.plans.notifyScripts.get(r.command);
     if (!resolved) return;
     const target = r.rs ? `service ${r.rs} in VS ${r.vs}` : `VS ${r.vs}`;
     this.log.info({ vs: r.vs, ...(r.rs ? { rs: r.rs } : {}), script: r.kind }, `Executing [${r.command.command}] for ${target}`);

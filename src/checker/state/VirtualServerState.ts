@@ -1,4 +1,3 @@
-import type { IpAddress } from '../../config/model/Common.js';
 import type { RealServer, SorryServer, VirtualServer } from '../../config/model/VirtualServer.js';
 import { IPVS_WEIGHT_LIMIT } from '../../config/model/KeepalivedDefaults.js';
 import type { QuorumState, RealServerDesiredState, SorryServerDesiredState, VirtualServerDesiredState } from '../CheckerOutput.js';
@@ -271,7 +270,7 @@ export class VirtualServerState {
       sorryServer,
       realServers: this.rs.map((r): RealServerDesiredState => ({
         rs: r.text,
-        address: r.cfg.address as IpAddress,
+        address: r.cfg.address,
         port: r.port,
         up: r.alive,
         inPool: r.set,

@@ -155,6 +155,56 @@ describe('CheckerEngine: ha_suspend', () => {
   });
 });
 
+describe('CheckerEngine: shared probes and ha_suspend', () => {
+  it('a suspended virtual server learns the shared probe\'s verdict when it is activated', async () => {
+    const config = tcpVs('203.0.113.1', ['198.51.100.11'], 'ha_suspend') + tcpVs('203.0.113.2', ['198.51.100.11']);
+    const h = harness(config);
+    h.runner.answer = (_t, at) => (at > 5000 ? refused : probeSuccess('ok'));
+    h.engine.start();
+    expect(h.engine.statistics().distinct).toBe(1);
+    await h.advanceTo(10_000);
+    let states = h.engine.snapshot().virtualServers;
+    expect([rsOf(states, 0)[0]?.inPool, rsOf(states, 1)[0]?.inPool]).toEqual([true, false]);
+    h.engine.setVirtualAddressPresent('203.0.113.1', true);
+    states = h.engine.snapshot().virtualServers;
+    expect([rsOf(states, 0)[0]?.inPool, rsOf(states, 1)[0]?.inPool]).toEqual([false, false]);
+    expect(states[0]?.realServers[0]?.reason).toBe('connect-refused');
+  });
+});
+
+describe('CheckerEngine: misc_dynamic', () => {
+  it('turns exit statuses into weights in the output', async () => {
+    const config = `virtual_server 203.0.113.100 80 {
+  protocol TCP
+  delay_loop 2
+  real_server 198.51.100.11 80 {
+    weight 3
+    MISC_CHECK { misc_path /bin/weight.sh
+      misc_dynamic }
+  }
+}
+`;
+    const h = harness(config);
+    const codes = [0, 12, 12, 2, 1, 0];
+    let i = 0;
+    h.runner.answer = () => {
+      const code = codes[Math.min(i++, codes.length - 1)] ?? 0;
+      return code === 1 ? probeFailure('misc-exit', 'exit 1', 1) : probeSuccess(`exit ${code}`, code);
+    };
+    h.engine.start();
+    const weights: string[] = [];
+    h.engine.subscribe((e) => {
+      if (e.kind === 'virtual-server') weights.push(e.state.realServers.map((r) => `${r.up ? 'up' : 'down'}:${r.weight}`).join());
+    });
+    await h.advanceTo(14_000);
+    expect(weights).toEqual(['up:10', 'up:0', 'down:0', 'up:3']);
+    expect(h.log.matching(/^Changing weight/)).toEqual([
+      'Changing weight from 3 to 10 for active service [198.51.100.11]:tcp:80 of VS [203.0.113.100]:tcp:80',
+      'Changing weight from 10 to 0 for active service [198.51.100.11]:tcp:80 of VS [203.0.113.100]:tcp:80',
+    ]);
+  });
+});
+
 describe('CheckerEngine: notify scripts', () => {
   const config = `virtual_server 203.0.113.100 80 {
   protocol TCP
