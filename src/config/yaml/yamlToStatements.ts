@@ -78,8 +78,8 @@ function listBlock(node: YamlNode, diagnostics: Diagnostic[]): Block {
       diagnostics.push(shapeError(item.pos, 'each entry of this list must be one line of text, e.g. "192.0.2.1/24 dev eth0"'));
       continue;
     }
-    const words = scalarArgs(item);
-    const [keyword, ...args] = words;
+    // A list item is a line of the keepalived block: always split it into words, quoted or not.
+    const [keyword, ...args] = splitWords(item.value, item.pos);
     if (keyword) statements.push({ keyword, args });
   }
   return { open: node.pos, close: node.pos, statements };
