@@ -184,7 +184,9 @@ function planChecker(
           digest: u.digest,
           regex: u.regex,
           regexNoMatch: u.regexNoMatch,
-          serverName: c.type === 'SSL_GET' && c.enableSni ? vhost : null,
+          // check_ssl.c ssl_connect: SNI takes the url's, the checker's or the virtual server's
+          // virtualhost (not the real server's, unlike the Host header).
+          serverName: c.type === 'SSL_GET' && c.enableSni ? (u.virtualhost ?? c.virtualhost ?? vs.virtualhost) : null,
         };
       });
       spec = { kind: 'http', tls: c.type === 'SSL_GET', target, protocol: c.httpProtocol, urls, maxResponseBytes: env.maxResponseBytes };

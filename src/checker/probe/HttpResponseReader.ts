@@ -16,8 +16,8 @@ const MAX_HEADER_BYTES = 64 * 1024;
 /** check_http.c HTTP_STATUS_CODE_MIN / _MAX: outside this a status line is malformed. */
 const STATUS_MIN = 100;
 const STATUS_MAX = 599;
+/** html.c extract_html: the header ends at the first CRLF CRLF (a bare-LF answer has no end). */
 const CRLFCRLF = Buffer.from('\r\n\r\n');
-const LFLF = Buffer.from('\n\n');
 
 /**
  * Judges an HTTP response fed to it in chunks, reading no more than it must: the verdict is
@@ -92,7 +92,9 @@ export class HttpResponseReader {
   }
 
   private parseHeader(text: string): ProbeOutcome | null {
-    const m = /^HTTP\/\d+\.\d+[ \t]+(\d{3})/.exec(text);
+    // html.c extract_status_code: three digits between single spaces ("HTTP/1.1 200\r\n" without
+    // the space RFC 9112 §4 requires after the code is not a status line for keepalived either).
+    const m = /^HTTP\/\d\.\d (\d{3}) /.exec(text);
     const code = m ? Number(m[1]) : 0;
     if (code < STATUS_MIN || code > STATUS_MAX) {
       return probeFailure('http-malformed', `bad status line '${firstLine(text)}'`);
@@ -145,11 +147,8 @@ export class HttpResponseReader {
 }
 
 function headerEnd(buf: Buffer): { start: number; bodyStart: number } | null {
-  const crlf = buf.indexOf(CRLFCRLF);
-  const lf = buf.indexOf(LFLF);
-  if (crlf === -1 && lf === -1) return null;
-  if (lf === -1 || (crlf !== -1 && crlf < lf)) return { start: crlf, bodyStart: crlf + 4 };
-  return { start: lf, bodyStart: lf + 2 };
+  const at = buf.indexOf(CRLFCRLF);
+  return at === -1 ? null : { start: at, bodyStart: at + 4 };
 }
 
 function firstLine(text: string): string {

@@ -74,6 +74,17 @@ virtual_server 203.0.113.101 80 {
     expect(hosts).toEqual(['/a url.example.test', '/b vs.example.test', '/c ck.example.test', '/d 198.51.100.13:8080']);
   });
 
+  it('takes SNI from the url, checker or virtual server virtualhost, not the real server\'s (check_ssl.c)', () => {
+    const p = plan(`virtual_server 203.0.113.100 443 {
+  protocol TCP
+  real_server 198.51.100.11 443 {
+    virtualhost rs.example.test
+    SSL_GET { enable_sni
+      url { path / } } }
+}`);
+    expect(only<HttpProbeSpec>(p).urls[0]).toMatchObject({ hostHeader: 'rs.example.test', serverName: null });
+  });
+
   it('sends SNI only for SSL_GET with enable_sni and a virtualhost', () => {
     const p = plan(`virtual_server 203.0.113.100 443 {
   protocol TCP

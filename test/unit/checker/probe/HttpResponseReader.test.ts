@@ -38,8 +38,12 @@ describe('HttpResponseReader', () => {
     expect(r.end()).toMatchObject({ ok: true });
   });
 
-  it('accepts bare-LF headers', () => {
-    expect(new HttpResponseReader(url(), 1024).push(Buffer.from('HTTP/1.0 200 OK\nA: b\n\n'))).toMatchObject({ ok: true });
+  it('like keepalived, needs CRLF CRLF to end the header and a space after the status code', () => {
+    const lf = new HttpResponseReader(url(), 1024);
+    expect(lf.push(Buffer.from('HTTP/1.0 200 OK\nA: b\n\n'))).toBeNull();
+    expect(lf.end()).toMatchObject({ reason: 'closed-early' });
+    expect(new HttpResponseReader(url(), 1024).push(Buffer.from('HTTP/1.1 200\r\n\r\n'))).toMatchObject({ reason: 'http-malformed' });
+    expect(new HttpResponseReader(url(), 1024).push(Buffer.from('HTTP/1.1 200 \r\n\r\n'))).toMatchObject({ ok: true });
   });
 
   it('rejects a status line that is not HTTP, or a status out of 100..599', () => {
