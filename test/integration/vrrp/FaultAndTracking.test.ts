@@ -49,6 +49,14 @@ describe.skipIf(!support.ok && !mustRun)('Vigil FAULT state, trackers and notify
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
   });
 
+  it('puts back a VIP that someone deletes while it is MASTER', async () => {
+    const d1 = start('d1', configText(instanceText({ priority: 150 })));
+    await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
+    await bed.topology.exec('d1', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
+    await d1.process.waitForOutput(/\(VI_1\) VIP 192\.0\.2\.100 was removed from eth0 while MASTER - putting it back/, { timeoutMs: WAIT_MS });
+    await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
+  });
+
   it('faults on a tracked interface (track_interface) and fails over', async () => {
     const d1 = start('d1', configText(instanceText({ priority: 150, extra: 'track_interface {\n        eth1\n    }' })));
     start('d2', configText(instanceText({ priority: 100 })));
