@@ -61,14 +61,15 @@ export function stripComment(line: PositionedText): PositionedText {
   if (droppedBackslashes.length === 0) {
     body = line.slice(start, end);
   } else {
-    body = line.slice(start, start);
+    const pieces: PositionedText[] = [line.slice(start, start)];
     let from = start;
     for (const cut of droppedBackslashes) {
       if (cut >= end) break;
-      body = body.concat(line.slice(from, cut));
+      pieces.push(line.slice(from, cut));
       from = cut + 1;
     }
-    body = body.concat(line.slice(from, end));
+    pieces.push(line.slice(from, end));
+    body = PositionedText.join(pieces);
   }
   if (!continued) return body;
   const slash = line.posAt(len - 1);

@@ -86,6 +86,22 @@ export class PositionedText {
     return new PositionedText(this.text + other.text, this.file, this.line, this.col, this.advances, rest);
   }
 
+  /** Concatenate many pieces in one pass (repeated `concat` would be quadratic). */
+  static join(parts: readonly PositionedText[]): PositionedText {
+    const nonEmpty = parts.filter((p) => p.text.length > 0);
+    if (nonEmpty.length === 0) return parts[0] ?? PositionedText.fromSource('', '', 1);
+    if (nonEmpty.length === 1) return nonEmpty[0]!;
+    const first = nonEmpty[0]!;
+    const rest: PosSegment[] = first.tail ? first.tail.slice() : [];
+    let shift = first.text.length;
+    for (let i = 1; i < nonEmpty.length; i++) {
+      const part = nonEmpty[i]!;
+      for (const seg of part.segments()) rest.push(rebase(seg, seg.offset + shift));
+      shift += part.text.length;
+    }
+    return new PositionedText(nonEmpty.map((p) => p.text).join(''), first.file, first.line, first.col, first.advances, rest);
+  }
+
   /** Replace `[start, end)` with `insert`. */
   splice(start: number, end: number, insert: PositionedText): PositionedText {
     return this.slice(0, start).concat(insert).concat(this.slice(end));

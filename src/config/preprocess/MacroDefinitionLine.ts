@@ -1,9 +1,9 @@
-import { PositionedText } from '../lexer/PositionedText.js';
+import type { PositionedText } from '../lexer/PositionedText.js';
 
 /** A `$NAME=value` line (keepalived.conf(5) "Parameter substitution"). */
 export interface DefinitionLine {
   readonly name: string;
-  /** The value; for a multi-line definition, the first line followed by `\n` (or empty). */
+  /** The value; for a multi-line definition, its first line (possibly empty). */
   readonly value: PositionedText;
   /** The line ended in `\`: following lines belong to the value. */
   readonly multiline: boolean;
@@ -42,13 +42,9 @@ export function parseDefinitionLine(line: PositionedText): DefinitionLine | null
   return { name, value: continuationPiece(value), multiline: true };
 }
 
-/**
- * A value line ending in `\`: the text before it (trailing blanks dropped) plus the `\n` that
- * separates it from the next line, or nothing if there is no text.
- */
+/** A value line ending in `\`: the text before it, trailing blanks dropped. */
 export function continuationPiece(line: PositionedText): PositionedText {
   let end = line.length - 1;
   while (end > 0 && isBlank(line.text.charCodeAt(end - 1))) end--;
-  if (end === 0) return line.slice(0, 0);
-  return line.slice(0, end).concat(PositionedText.fromExpansion('\n', line.posAt(line.length - 1)));
+  return line.slice(0, end);
 }

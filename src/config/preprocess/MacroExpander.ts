@@ -63,6 +63,7 @@ export function expandMacros(
   let scan = 0;
   let changed = false;
   const pending: PendingExpansion[] = [];
+  let quotes = new QuoteTracker(current.text);
   for (;;) {
     const text = current.text;
     const at = text.indexOf('$', scan);
@@ -74,7 +75,7 @@ export function expandMacros(
     }
     const def = table.get(ref.name);
     if (!def || (def.multiline && !ref.atEnd) || (ref.params.length > 0 && def.maxParams === 0)) {
-      if (ref.braced && !insideQuotes(text, at)) reportUndefined(sink, current, at, ref, def);
+      if (ref.braced && !quotes.insideAt(at)) reportUndefined(sink, current, at, ref, def);
       scan = at + 1;
       continue;
     }
@@ -89,9 +90,10 @@ export function expandMacros(
     const { replacement, rest } = replacementFor(def, valueText, current, at);
     if (rest.length > 0) pending.push({ macro: def.name, lines: rest });
     current = current.splice(at, ref.end, replacement);
+    quotes = new QuoteTracker(current.text);
     changed = true;
     if (current.length > budget.maxLineChars) {
-      sink.error('macro-recursion', `expanding $${ref.name} makes the line longer than ${budget.maxLineChars} characters; line dropped`, line.posAt(0));
+      sink.error('macro-recursion', `expanding $${ref.name} makes the line longer than ${budget.maxLineChars} characters; line dropped`, current.posAt(at));
       return { line: current, changed, pending, failed: true };
     }
     if (/^[ \t]*~/.test(valueText)) break;
@@ -107,16 +109,8 @@ function replacementFor(
   at: number,
 ): { replacement: PositionedText; rest: PositionedText[] } {
   if (!def.multiline) return { replacement: PositionedText.fromExpansion(valueText, line.posAt(at)), rest: [] };
-  const value = def.value;
-  const lines: PositionedText[] = [];
-  let from = 0;
-  for (let nl = value.text.indexOf('\n'); nl >= 0; nl = value.text.indexOf('\n', from)) {
-    lines.push(value.slice(from, nl));
-    from = nl + 1;
-  }
-  lines.push(value.slice(from));
-  const [first, ...rest] = lines;
-  return { replacement: first ?? value.slice(0, 0), rest };
+  const [first, ...rest] = def.lines;
+  return { replacement: first ?? line.slice(0, 0), rest };
 }
 
 /** keepalived's find_definition() for a use at `at` (the `$`). */
@@ -157,16 +151,27 @@ function matchReference(text: string, at: number): MacroReference | null {
   return { name, end: k + 1, braced, params, atEnd: k + 1 === text.length };
 }
 
-/** Whether offset `at` lies inside a quoted string (where `${...}` is usually shell syntax). */
-function insideQuotes(text: string, at: number): boolean {
-  let quote = 0;
-  for (let i = 0; i < at; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i++;
-    else if (quote === 0 && (c === 0x22 || c === 0x27)) quote = c;
-    else if (c === quote) quote = 0;
+/**
+ * Whether an offset lies inside a quoted string (where `${...}` is usually shell syntax, so an
+ * undefined name is not worth a warning). Offsets are asked in increasing order, so the scan
+ * is linear over the line.
+ */
+class QuoteTracker {
+  private scanned = 0;
+  private quote = 0;
+
+  constructor(private readonly text: string) {}
+
+  insideAt(at: number): boolean {
+    for (let i = this.scanned; i < at; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 0x5c) i++;
+      else if (this.quote === 0 && (c === 0x22 || c === 0x27)) this.quote = c;
+      else if (c === this.quote) this.quote = 0;
+    }
+    this.scanned = Math.max(this.scanned, at);
+    return this.quote !== 0;
   }
-  return quote !== 0;
 }
 
 function reportUndefined(

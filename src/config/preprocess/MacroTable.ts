@@ -1,13 +1,13 @@
-import { PositionedText } from '../lexer/PositionedText.js';
-import type { SourcePos } from '../SourcePos.js';
+import type { PositionedText } from '../lexer/PositionedText.js';
 
 /**
- * One `$NAME=value` definition. A multi-line value keeps its lines separated by `\n`; each
- * line keeps the source positions where it was written.
+ * One `$NAME=value` definition. Each line of a multi-line value keeps the source positions
+ * where it was written; a single-line value has one line.
  */
 export interface MacroDefinition {
   readonly name: string;
-  value: PositionedText;
+  /** The value's lines (keepalived keeps them `\n`-separated in one string); never empty lines. */
+  lines: PositionedText[];
   multiline: boolean;
   /** Set for keepalived's pre-defined names whose value is computed at each use. */
   compute?: (params: readonly number[]) => string;
@@ -22,8 +22,6 @@ export interface BuiltinMacroInputs {
   readonly currentDir: () => string;
   readonly random: () => number;
 }
-
-const NOWHERE: SourcePos = { file: '', line: 0, col: 0 };
 
 /** `${_RANDOM [MIN [MAX]]}` defaults, from keepalived.conf(5). */
 const RANDOM_MIN = 0;
@@ -59,24 +57,26 @@ export class MacroTable {
 
   /** Define or redefine; redefining a pre-defined name replaces it (as keepalived allows). */
   define(name: string, value: PositionedText, multiline: boolean): MacroDefinition {
+    // A multi-line definition whose first line is empty (`$NAME= \`) starts with no lines.
+    const lines = multiline && value.length === 0 ? [] : [value];
     const existing = this.defs.get(name);
     if (existing) {
-      existing.value = value;
+      existing.lines = lines;
       existing.multiline = multiline;
       delete existing.compute;
       return existing;
     }
-    const def: MacroDefinition = { name, value, multiline, maxParams: 0 };
+    const def: MacroDefinition = { name, lines, multiline, maxParams: 0 };
     this.defs.set(name, def);
     return def;
   }
 
   /** Value text of a definition at this use (computed ones are evaluated now). */
   valueText(def: MacroDefinition, params: readonly number[]): string {
-    return def.compute ? def.compute(params) : def.value.text;
+    return def.compute ? def.compute(params) : (def.lines[0]?.text ?? '');
   }
 
   private addBuiltin(name: string, compute: (params: readonly number[]) => string, maxParams = 0): void {
-    this.defs.set(name, { name, value: PositionedText.fromExpansion('', NOWHERE), multiline: false, compute, maxParams });
+    this.defs.set(name, { name, lines: [], multiline: false, compute, maxParams });
   }
 }

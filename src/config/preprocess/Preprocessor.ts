@@ -4,7 +4,7 @@ import { splitAtBrace } from '../lexer/BraceSplitter.js';
 import { stripComment } from '../lexer/CommentStripper.js';
 import type { DiagnosticSink } from '../lexer/DiagnosticSink.js';
 import type { LexedLine } from '../lexer/LexedLine.js';
-import { splitPhysicalLines } from '../lexer/PhysicalLines.js';
+import { type PhysicalLines, splitPhysicalLines } from '../lexer/PhysicalLines.js';
 import { PositionedText } from '../lexer/PositionedText.js';
 import { decodeConfigBytes } from '../lexer/SourceDecoder.js';
 import { splitLineWords } from '../lexer/WordSplitter.js';
@@ -90,6 +90,8 @@ export class Preprocessor {
   private totalBytes = 0;
   private readonly fileOrder: string[] = [];
   private readonly sourceLines = new Map<string, readonly string[]>();
+  /** Files already read in this parse, by identity. */
+  private readonly fileCache = new Map<string, { readonly bytes: number; readonly lines: PhysicalLines }>();
 
   constructor(private readonly ctx: PreprocessContext) {
     this.macros = new MacroTable({ configId: ctx.configId, currentDir: () => this.currentDir(), random: ctx.random });
@@ -111,6 +113,10 @@ export class Preprocessor {
 
   next(): LexedLine | null {
     for (;;) {
+      // A residue was already substituted as part of its whole line; substituting again would
+      // find nothing new (definitions cannot change in between) but repeat every warning, and
+      // cost quadratic time on a long line with many braces.
+      const fromResidue = this.residue !== null;
       const raw = this.residue ?? this.readLine();
       this.residue = null;
       if (raw === null) {
@@ -121,7 +127,7 @@ export class Preprocessor {
         this.continueDefinition(raw);
         continue;
       }
-      const line = this.process(raw);
+      const line = this.process(raw, fromResidue);
       if (line === null || line.length === 0) continue;
 
       const include = parseIncludeLine(line.text);
@@ -247,7 +253,7 @@ export class Preprocessor {
    * repeated while a substitution leaves a line that starts with `@` or still has a `$`.
    * Returns the line to use, or null when it was consumed or dropped.
    */
-  private process(input: PositionedText): PositionedText | null {
+  private process(input: PositionedText, alreadySubstituted: boolean): PositionedText | null {
     let budget: ExpansionBudget | null = null;
     let line = input;
     for (;;) {
@@ -268,7 +274,7 @@ export class Preprocessor {
         return null;
       }
       if (text.charCodeAt(0) === 0x7e /* ~ */) return line;
-      if (!text.includes('$')) return line;
+      if (alreadySubstituted || !text.includes('$')) return line;
 
       budget ??= { substitutions: this.ctx.limits.maxSubstitutionsPerLine, maxLineChars: this.ctx.limits.maxExpandedLineChars };
       const result = expandMacros(line, this.macros, budget, this.ctx.sink);
@@ -284,13 +290,13 @@ export class Preprocessor {
     const def = this.pendingDefinition!;
     const more = line.text.charCodeAt(line.length - 1) === 0x5c; /* \ */
     const piece = more ? continuationPiece(line) : line;
-    if (piece.length > 0) def.value = def.value.concat(piece);
+    if (piece.length > 0) def.lines.push(piece);
     if (!more) this.endDefinition();
   }
 
   private endDefinition(): void {
     const def = this.pendingDefinition!;
-    if (def.value.length === 0) def.multiline = false;
+    if (def.lines.length === 0) def.multiline = false;
     this.pendingDefinition = null;
   }
 
@@ -406,6 +412,13 @@ export class Preprocessor {
       sink.error('include-depth', `includes nested more than ${limits.maxIncludeDepth} deep; '${path}' skipped`, at, extras);
       return;
     }
+    const cached = this.fileCache.get(identity);
+    if (cached) {
+      // Included again (e.g. from several blocks): reuse the lines, but count the bytes so that
+      // thousands of repeated includes still hit the total-size limit.
+      if (this.chargeBytes(path, cached.bytes, at)) this.pushLines(path, identity, cached.lines);
+      return;
+    }
     const result = this.ctx.files.read(path);
     if (result.kind === 'ok') {
       this.pushFile(path, result.bytes, at);
@@ -417,21 +430,33 @@ export class Preprocessor {
 
   private pushFile(file: string, content: string | Uint8Array, includedAt?: SourcePos): void {
     const { sink, limits } = this.ctx;
-    const size = content.length;
     const where = includedAt ?? { file, line: 1, col: 1 };
-    if (size > limits.maxFileBytes) {
-      sink.error('file-too-large', `'${file}' is ${size} bytes; the limit is ${limits.maxFileBytes}`, where);
+    if (content.length > limits.maxFileBytes) {
+      sink.error('file-too-large', `'${file}' is ${content.length} bytes; the limit is ${limits.maxFileBytes}`, where);
       return;
     }
-    if (this.totalBytes + size > limits.maxTotalBytes) {
-      sink.error('file-too-large', `reading '${file}' would exceed ${limits.maxTotalBytes} bytes of configuration in total`, where);
-      return;
-    }
-    this.totalBytes += size;
+    if (!this.chargeBytes(file, content.length, where)) return;
     const text = typeof content === 'string' ? content : decodeConfigBytes(content, file, sink);
-    const { display, read: lines } = splitPhysicalLines(text, file, sink, limits.maxLineChars);
+    const lines = splitPhysicalLines(text, file, sink, limits.maxLineChars);
+    const identity = this.ctx.files.identity(file);
+    this.fileCache.set(identity, { bytes: content.length, lines });
+    this.pushLines(file, identity, lines);
+  }
+
+  /** Count a file against the total-size limit; false (and reported) when it does not fit. */
+  private chargeBytes(file: string, bytes: number, where: SourcePos): boolean {
+    const max = this.ctx.limits.maxTotalBytes;
+    if (this.totalBytes + bytes > max) {
+      this.ctx.sink.error('file-too-large', `reading '${file}' would exceed ${max} bytes of configuration in total`, where);
+      return false;
+    }
+    this.totalBytes += bytes;
+    return true;
+  }
+
+  private pushLines(file: string, identity: string, lines: PhysicalLines): void {
     if (!this.sourceLines.has(file)) this.fileOrder.push(file);
-    this.sourceLines.set(file, display);
-    this.frames.push({ kind: 'file', file, identity: this.ctx.files.identity(file), lines, index: 0 });
+    this.sourceLines.set(file, lines.display);
+    this.frames.push({ kind: 'file', file, identity, lines: lines.read, index: 0 });
   }
 }

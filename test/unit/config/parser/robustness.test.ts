@@ -141,3 +141,41 @@ describe('statement budget', () => {
     expect(r.statements[0]?.block?.statements).toHaveLength(49);
   });
 });
+
+describe('long lines full of references', () => {
+  it('stays linear for a line of thousands of undefined ${NAME} references', () => {
+    const r = parseConfigText(`x ${'"${A}" ${B}'.repeat(4000)}\n`, 't.conf', { configId: 'n' });
+    expect(codes(r.diagnostics)).toContain('macro-undefined');
+    expect(r.diagnostics.every((d) => d.pos !== undefined)).toBe(true);
+  });
+});
+
+describe('no quadratic corners', () => {
+  it('a long line of escaped comment characters', () => {
+    const r = parseConfigText(`x ${'a\\#'.repeat(20_000)}\n`, 't.conf', { configId: 'n' });
+    expect(r.statements[0]?.args[0]?.text).toBe('a#'.repeat(20_000));
+    expect(r.statements[0]?.args[0]?.pos).toEqual({ file: 't.conf', line: 1, col: 3 });
+  });
+
+  it('a multi-line definition of 200,000 lines', () => {
+    const text = `$BIG= \\\n${'item \\\n'.repeat(200_000)}last\n$BIG\n`;
+    const r = parseConfigText(text, 't.conf', { configId: 'n' });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.statements).toHaveLength(200_001);
+  });
+});
+
+describe('repeated includes', () => {
+  it('reads a file included many times once, and still bounds the total', () => {
+    let reads = 0;
+    const readFile = (p: string) => {
+      reads++;
+      return p === '/r/m.conf' ? Buffer.from('include item.conf\n'.repeat(100_000)) : Buffer.from('item\n');
+    };
+    const r = parseConfigFile('/r/m.conf', { configId: 'n', readFile, limits: { maxTotalBytes: 2_000_000 } });
+    expect(reads).toBe(2);
+    expect(codes(r.diagnostics)).toContain('file-too-large');
+    expect(r.statements.length).toBeLessThan(100_000);
+    expect(r.statements.length).toBeGreaterThan(1000);
+  });
+});
