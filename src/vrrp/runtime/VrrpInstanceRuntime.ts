@@ -34,6 +34,9 @@ export interface InstanceRuntimeParts {
   readonly onTransition: (instance: string, from: VrrpState, to: VrrpState) => void;
 }
 
+/** Transitions kept per instance for status output: enough to see a flap, bounded for a long-running daemon. */
+const TRANSITION_HISTORY = 100;
+
 /** One transition, for status output and tests. */
 export interface InstanceTransition {
   readonly from: VrrpState;
@@ -89,6 +92,7 @@ export class VrrpInstanceRuntime {
     return this.wantVips;
   }
 
+  /** The most recent transitions, oldest first. */
   get transitions(): readonly InstanceTransition[] {
     return this.history;
   }
@@ -141,6 +145,7 @@ export class VrrpInstanceRuntime {
         return;
       case 'state-changed':
         this.history.push({ from: action.from, to: action.to, reason: action.reason });
+        if (this.history.length > TRANSITION_HISTORY) this.history.shift();
         this.parts.log.debug({ ...fields, from: action.from, to: action.to, reason: action.reason }, `(${this.name}) ${action.from} -> ${action.to} (${action.reason})`);
         this.parts.onTransition(this.name, action.from, action.to);
         return;
