@@ -10,6 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadConfigText } from '../../src/config/loadConfig.js';
 import { CheckerEngine } from '../../src/checker/engine/CheckerEngine.js';
@@ -112,7 +113,11 @@ async function run(name: string, kind: 'tcp' | 'http', vsCount: number, rsPerVs:
   console.log(`\n== ${name} ==`);
   console.log(`  virtual servers ${vsCount}, real servers ${vsCount * rsPerVs}, backends ${farm.ports.length}, distinct probes ${stats.distinct}`);
   console.log(`  window ${(elapsedUs / 1e6).toFixed(1)} s: probes sent ${probes} (${(probes / (elapsedUs / 1e6)).toFixed(0)}/s), ok ${ok}, failed ${failed}${failed ? ` ${JSON.stringify(Object.fromEntries(reasons))}` : ''}`);
-  console.log(`  checker CPU ${(((cpu.user + cpu.system) / elapsedUs) * 100).toFixed(1)} % of one core (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s)`);
+  console.log(
+    `  checker CPU ${(((cpu.user + cpu.system) / elapsedUs) * 100).toFixed(1)} % of one core (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s), ` +
+      `${probes ? ((cpu.user + cpu.system) / probes).toFixed(1) : '-'} us per probe`,
+  );
+  console.log(`  host load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${cpus().length} CPUs; other work on the host inflates lateness)`);
   console.log(`  lateness p50 ${fmt(l.percentileMs(50))}, p99 ${fmt(l.percentileMs(99))}, max ${fmt(l.maxMs)} (${l.count} starts)`);
   console.log(`  open fds max ${maxFds} (${fdsBefore} before start), RSS max ${(maxRss / 1024 / 1024).toFixed(0)} MiB`);
 }
