@@ -33,6 +33,11 @@ export interface IpvsLiveEntry {
 /** The kernel's whole table, in dump order. Assignable to `IpvsTable`. */
 export type IpvsLiveTable = readonly IpvsLiveEntry[];
 
+export interface IpvsDumpOptions {
+  /** Decode the statistics too (default true); reconciling needs none, and they cost 20 BigInts an entry. */
+  readonly counters?: boolean;
+}
+
 /** What happened to one operation of a batch. */
 export interface IpvsOperationResult {
   readonly operation: IpvsOperation;
@@ -210,8 +215,8 @@ export class IpvsClient {
     await this.command('SET_CONFIG', (h) => IpvsCodec.buildSetConfig(h, timeouts));
   }
 
-  async services(): Promise<IpvsServiceEntry[]> {
-    return (await this.dump('service', (h) => IpvsCodec.buildDumpServices(h))).map((m) => IpvsCodec.parseServiceReply(m));
+  async services(options: IpvsDumpOptions = {}): Promise<IpvsServiceEntry[]> {
+    return (await this.dump('service', (h) => IpvsCodec.buildDumpServices(h))).map((m) => IpvsCodec.parseServiceReply(m, options));
   }
 
   /** The dests of one service; empty when the service does not exist (the kernel's answer too). */
@@ -223,8 +228,8 @@ export class IpvsClient {
    * Every service and its dests: one service dump, then one dest dump per service, spread
    * over `dumpParallelism` sockets. A service removed meanwhile simply has no dests.
    */
-  async dumpTable(): Promise<IpvsLiveTable> {
-    const services = await this.services();
+  async dumpTable(options: IpvsDumpOptions = {}): Promise<IpvsLiveTable> {
+    const services = await this.services(options);
     const lanes = Math.max(1, Math.min(this.options.dumpParallelism ?? 4, services.length));
     while (this.dumpChannels.length < lanes - 1) {
       const channel = IpvsClient.channel(this.options);
@@ -238,7 +243,7 @@ export class IpvsClient {
       channels.map(async (channel) => {
         for (let i = next++; i < services.length; i = next++) {
           const service = services[i] as IpvsServiceEntry;
-          dests[i] = (await this.dump('dest', (h) => IpvsCodec.buildDumpDests(h, service), channel)).map((m) => IpvsCodec.parseDestReply(m, service.af));
+          dests[i] = (await this.dump('dest', (h) => IpvsCodec.buildDumpDests(h, service), channel)).map((m) => IpvsCodec.parseDestReply(m, service.af, options));
         }
       }),
     );

@@ -71,9 +71,10 @@ export function writeDestFull(writer: NetlinkAttributeWriter, dest: IpvsDest): v
 
 /**
  * Decodes a dest nest from a dump (ip_vs_genl_fill_dest). Kernels before 3.18 send
- * no ADDR_FAMILY: the dest then has its service's family, `serviceAf`.
+ * no ADDR_FAMILY: the dest then has its service's family, `serviceAf`. With
+ * `counters: false` the statistics nests are skipped.
  */
-export function parseDestAttributes(table: NetlinkAttributeTable, serviceAf: IpvsAddressFamily): IpvsDestEntry {
+export function parseDestAttributes(table: NetlinkAttributeTable, serviceAf: IpvsAddressFamily, options: { readonly counters?: boolean } = {}): IpvsDestEntry {
   const afAttr = table.get(IPVS_DEST_ATTR_ADDR_FAMILY);
   const af = afAttr ? addressFamily(readU16(afAttr)) : serviceAf;
   const count = (type: number): number => {
@@ -83,8 +84,10 @@ export function parseDestAttributes(table: NetlinkAttributeTable, serviceAf: Ipv
   const tunnelType = table.get(IPVS_DEST_ATTR_TUN_TYPE);
   const tunnelPort = table.get(IPVS_DEST_ATTR_TUN_PORT);
   const tunnelFlags = table.get(IPVS_DEST_ATTR_TUN_FLAGS);
-  const stats = table.get(IPVS_DEST_ATTR_STATS);
-  const stats64 = table.get(IPVS_DEST_ATTR_STATS64);
+  // Counters cost 20 BigInts per dest; reconciling does not need them.
+  const counters = options.counters !== false;
+  const stats = counters ? table.get(IPVS_DEST_ATTR_STATS) : undefined;
+  const stats64 = counters ? table.get(IPVS_DEST_ATTR_STATS64) : undefined;
   return {
     af,
     address: decodeInetAddress(af, readBytes(table.require(IPVS_DEST_ATTR_ADDR, 'IPVS_DEST_ATTR_ADDR'), af === AF_INET ? 4 : NF_INET_ADDR_SIZE)),

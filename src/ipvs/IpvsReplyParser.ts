@@ -40,15 +40,15 @@ function expectCommand(message: NetlinkMessage, cmd: number, what: string): Gene
 }
 
 /** One IPVS_CMD_NEW_SERVICE message (a service dump entry or the GET_SERVICE answer). */
-export function parseServiceReply(message: NetlinkMessage): IpvsServiceEntry {
+export function parseServiceReply(message: NetlinkMessage, options: { readonly counters?: boolean } = {}): IpvsServiceEntry {
   const genl = expectCommand(message, IPVS_CMD_NEW_SERVICE, 'IPVS_CMD_NEW_SERVICE');
-  return parseServiceAttributes(NetlinkAttributeTable.nested(genl.attributes.require(IPVS_CMD_ATTR_SERVICE, 'IPVS_CMD_ATTR_SERVICE')));
+  return parseServiceAttributes(NetlinkAttributeTable.nested(genl.attributes.require(IPVS_CMD_ATTR_SERVICE, 'IPVS_CMD_ATTR_SERVICE')), options);
 }
 
 /** One IPVS_CMD_NEW_DEST message of a dest dump; `serviceAf` stands in for a missing ADDR_FAMILY. */
-export function parseDestReply(message: NetlinkMessage, serviceAf: IpvsAddressFamily): IpvsDestEntry {
+export function parseDestReply(message: NetlinkMessage, serviceAf: IpvsAddressFamily, options: { readonly counters?: boolean } = {}): IpvsDestEntry {
   const genl = expectCommand(message, IPVS_CMD_NEW_DEST, 'IPVS_CMD_NEW_DEST');
-  return parseDestAttributes(NetlinkAttributeTable.nested(genl.attributes.require(IPVS_CMD_ATTR_DEST, 'IPVS_CMD_ATTR_DEST')), serviceAf);
+  return parseDestAttributes(NetlinkAttributeTable.nested(genl.attributes.require(IPVS_CMD_ATTR_DEST, 'IPVS_CMD_ATTR_DEST')), serviceAf, options);
 }
 
 /** One IPVS_CMD_NEW_DAEMON message of a daemon dump. */

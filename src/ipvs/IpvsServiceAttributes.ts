@@ -107,16 +107,17 @@ export function writeServiceFull(writer: NetlinkAttributeWriter, service: IpvsSe
     .bytes(IPVS_SVC_ATTR_NETMASK, encodeNetmask(service.af, settings.netmask));
 }
 
-/** Decodes a service nest from a dump or GET_SERVICE reply (ip_vs_genl_fill_service). */
-export function parseServiceAttributes(table: NetlinkAttributeTable): IpvsServiceEntry {
+/** Decodes a service nest from a dump or GET_SERVICE reply (ip_vs_genl_fill_service); `counters: false` skips the statistics. */
+export function parseServiceAttributes(table: NetlinkAttributeTable, options: { readonly counters?: boolean } = {}): IpvsServiceEntry {
   const af = addressFamily(readU16(table.require(IPVS_SVC_ATTR_AF, 'IPVS_SVC_ATTR_AF')));
   const flagsAttr = table.get(IPVS_SVC_ATTR_FLAGS);
   const flags = flagsAttr ? readU32(flagsAttr) & ~IP_VS_SVC_F_HASHED : 0;
   const timeout = table.get(IPVS_SVC_ATTR_TIMEOUT);
   const netmask = table.get(IPVS_SVC_ATTR_NETMASK);
   const pe = table.get(IPVS_SVC_ATTR_PE_NAME);
-  const stats = table.get(IPVS_SVC_ATTR_STATS);
-  const stats64 = table.get(IPVS_SVC_ATTR_STATS64);
+  const counters = options.counters !== false;
+  const stats = counters ? table.get(IPVS_SVC_ATTR_STATS) : undefined;
+  const stats64 = counters ? table.get(IPVS_SVC_ATTR_STATS64) : undefined;
   const settings = {
     af,
     scheduler: readString(table.require(IPVS_SVC_ATTR_SCHED_NAME, 'IPVS_SVC_ATTR_SCHED_NAME')),

@@ -3,7 +3,7 @@ import type { VigilConfig } from '../config/model/VigilConfig.js';
 import type { VigilError } from '../core/VigilError.js';
 import { SYSTEM_TIMERS, type RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
 import { desiredIpvsTable, type DesiredIpvs } from './DesiredIpvsTable.js';
-import type { IpvsApplyReport, IpvsLiveTable } from './IpvsClient.js';
+import type { IpvsApplyReport, IpvsDumpOptions, IpvsLiveTable } from './IpvsClient.js';
 import { destText, serviceText } from './IpvsEntryText.js';
 import { ipvsServiceDestKey, ipvsServiceKey } from './IpvsKey.js';
 import { SILENT_IPVS_LOG, type IpvsLog } from './IpvsLog.js';
@@ -15,7 +15,7 @@ import { LvsSyncDaemonController, type SyncDaemonKernel, type VrrpRoleEvent, typ
 
 /** What IpvsSync needs of the kernel; IpvsClient provides it, tests fake it. */
 export interface IpvsKernel extends SyncDaemonKernel {
-  dumpTable(): Promise<IpvsLiveTable>;
+  dumpTable(options?: IpvsDumpOptions): Promise<IpvsLiveTable>;
   apply(operations: readonly IpvsOperation[]): Promise<IpvsApplyReport>;
   flush(): Promise<void>;
   setTimeouts(timeouts: Partial<IpvsTimeouts>): Promise<void>;
@@ -145,7 +145,7 @@ export class IpvsSync {
         this.log.info({}, 'IPVS: flushing the kernel table at start (lvs_flush)');
       }
       await this.applyTimeouts();
-      const current = await this.options.kernel.dumpTable();
+      const current = await this.options.kernel.dumpTable({ counters: false });
       this.mirror.replace(current);
       const pass = await this.pass('start', current);
       this.running = true;
@@ -174,7 +174,7 @@ export class IpvsSync {
   /** Re-dumps the kernel and puts back what Vigil owns or wants that is missing or changed. */
   repairDrift(): Promise<IpvsSyncPass> {
     return this.enqueue(async () => {
-      const current = await this.options.kernel.dumpTable();
+      const current = await this.options.kernel.dumpTable({ counters: false });
       return this.pass('drift-repair', current);
     });
   }

@@ -1,7 +1,7 @@
 import { modelFromParsed } from '../../config/loadConfig.js';
 import { parseAnyConfigFile } from '../../config/parseAnyConfigFile.js';
 import { isVigilError } from '../../core/VigilError.js';
-import { IpvsClient, type IpvsLiveTable } from '../../ipvs/IpvsClient.js';
+import { IpvsClient, type IpvsDumpOptions, type IpvsLiveTable } from '../../ipvs/IpvsClient.js';
 import type { IpvsInfo } from '../../ipvs/IpvsModel.js';
 import { planReload } from '../../ipvs/ReloadPlan.js';
 import { DEFAULT_CONFIG_FILE } from '../CliOptions.js';
@@ -13,7 +13,7 @@ import { formatIpvsList, formatIpvsListJson, type IpvsListMode } from './ipvsLis
 /** The kernel side of `vigil ipvs`, injectable for tests. */
 export interface IpvsCommandKernel {
   info(): Promise<IpvsInfo>;
-  dumpTable(): Promise<IpvsLiveTable>;
+  dumpTable(options?: IpvsDumpOptions): Promise<IpvsLiveTable>;
   close(): void;
 }
 
@@ -118,7 +118,7 @@ export async function runIpvsCommand(
   }
   const model = loaded.model;
   return withKernel(io, deps, async (kernel) => {
-    const plan = planReload(model, await kernel.dumpTable());
+    const plan = planReload(model, await kernel.dumpTable({ counters: false }));
     io.stdout(request.json ? formatReloadPlanJson(plan) : formatReloadPlan(plan));
     return 0;
   });
