@@ -12,11 +12,13 @@ set -euo pipefail
 #   xz-utils                        unpacking that kernel
 #   python3 make g++                node-gyp, for native/ and the native npm packages
 #   patch                           patches/ fixes installed npm packages (netlink)
+#   openssl                         self-signed certificates for the SSL_GET checker tests
 PACKAGES=(
   iproute2 iputils-ping tcpdump procps kmod
   keepalived ipvsadm
   qemu-system-x86 busybox-static xz-utils
   python3 make g++ patch
+  openssl
 )
 
 missing=()
