@@ -3,7 +3,9 @@ import type { VigilError } from '../core/VigilError.js';
 import { LINUX_ERRNO, errnoName } from '../netlink/LinuxErrno.js';
 import { NETLINK_GENERIC } from '../netlink/NetlinkConstants.js';
 import type { RtnlTransport, RtnlTransportHandler } from '../netlink/rtnl/RtnlTransport.js';
+import { NETLINK_PATCH_LEVEL, netlinkAddonPatchLevel } from '../netlink/rtnl/NetlinkPackagePatch.js';
 import { ipvsError } from './IpvsError.js';
+import type { IpvsLog } from './IpvsLog.js';
 
 /**
  * The byte-moving seam of the IPVS client. It has the shape of the rtnetlink transport
@@ -17,7 +19,11 @@ export type NetlinkTransportOpener = (handler: NetlinkTransportHandler, options:
 export interface GenericNetlinkSocketOptions {
   /** Wraps socket creation, e.g. to open it inside another network namespace. */
   readonly enterNamespace?: <T>(open: () => T) => T;
+  /** Told once when the `netlink` addon lacks Vigil's ENOBUFS/EPOLLERR patch. */
+  readonly log?: IpvsLog;
 }
+
+let unpatchedWarningGiven = false;
 
 function errnoDetails(e: ErrnoException): Record<string, unknown> {
   return { errno: e.errno, code: e.code, syscall: e.syscall };
@@ -100,6 +106,11 @@ class GenericNetlinkSocketTransport implements NetlinkTransport {
 /** Opens NETLINK_GENERIC sockets through the `netlink` package; failures are IPVS_UNAVAILABLE. */
 export function genericNetlinkSocketOpener(options: GenericNetlinkSocketOptions = {}): NetlinkTransportOpener {
   return (handler, transport) => {
+    if (!unpatchedWarningGiven && options.log !== undefined && netlinkAddonPatchLevel() !== NETLINK_PATCH_LEVEL) {
+      unpatchedWarningGiven = true;
+      // Without the patch an overrun reported through EPOLLERR aborts the process (patches/).
+      options.log.warn({ expected: NETLINK_PATCH_LEVEL }, 'IPVS: the netlink package addon is not patched; a receive-buffer overrun may abort the process');
+    }
     const create = (): RawNetlinkSocket => new RawNetlinkSocket(NETLINK_GENERIC, { recvBufferSize: transport.receiveBufferSize, sendBufferSize: 0 });
     let socket: RawNetlinkSocket;
     try {

@@ -128,7 +128,7 @@ export class IpvsClient {
 
   private static channel(options: IpvsClientOptions): NetlinkRequestChannel {
     return new NetlinkRequestChannel({
-      open: options.open ?? genericNetlinkSocketOpener(),
+      open: options.open ?? genericNetlinkSocketOpener(options.log !== undefined ? { log: options.log } : {}),
       ...(options.receiveBufferSize !== undefined && { receiveBufferSize: options.receiveBufferSize }),
       ...(options.window !== undefined && { window: options.window }),
       ...(options.ackGroupSize !== undefined && { ackGroupSize: options.ackGroupSize }),

@@ -127,7 +127,11 @@ export class IpvsSync {
 
   /** A checker event: remember the state and schedule one coalesced pass. */
   checkerEvent(event: CheckerOutputEvent): void {
-    if (event.kind === 'stopped') return;
+    // The checker stopping is the daemon shutting down: release as on stop().
+    if (event.kind === 'stopped') {
+      if (this.running) void this.stop().catch(() => undefined);
+      return;
+    }
     this.states.set(event.state.configIndex, event.state);
     if (!this.running || this.pendingChecker) return;
     this.pendingChecker = true;
