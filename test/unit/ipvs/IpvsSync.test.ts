@@ -242,4 +242,14 @@ describe('IpvsSync', () => {
     expect(kernel.daemons()).toEqual([]);
     client.close();
   });
+
+  it("releases its entries when the checker reports 'stopped'", async () => {
+    const { kernel, sync, client } = await setUp();
+    await sync.start();
+    sync.checkerEvent({ kind: 'stopped', states: [] });
+    await sync.settled();
+    expect(kernel.table()).toEqual([]);
+    expect(sync.status().running).toBe(false);
+    client.close();
+  });
 });
