@@ -55,6 +55,12 @@ export interface IpvsSyncStatus {
 
 const DEFAULT_DRIFT_REPAIR_MS = 60_000;
 
+/** An operation's kind and full target, to compare plans. */
+function operationKey(operation: IpvsOperation): string {
+  const target = 'dest' in operation ? ipvsServiceDestKey(operation.service, operation.dest) : ipvsServiceKey(operation.service);
+  return `${operation.kind} ${target}${'dest' in operation && operation.kind !== 'delete-dest' ? ` w${operation.dest.weight}` : ''}`;
+}
+
 /**
  * Keeps the kernel's IPVS table equal to what the configuration and the checkers ask
  * for, and owns the entries it creates or adopts.
@@ -150,7 +156,6 @@ export class IpvsSync {
       }
       await this.applyTimeouts();
       const current = await this.options.kernel.dumpTable({ counters: false });
-      this.mirror.replace(current);
       const pass = await this.pass('start', current);
       this.running = true;
       this.armDriftRepair();
@@ -261,8 +266,13 @@ export class IpvsSync {
     if (reason === 'start') this.logAdoption(desired, base);
     let restored = 0;
     if (current !== null && reason === 'drift-repair') {
+      // What the mirror already expected to send (a checker change not applied yet) is not drift.
+      const expected = new Set(reconcileIpvs(desired.table, this.mirror.table(), { owned }).map(operationKey));
       this.mirror.replace(current);
-      restored = this.logDrift(operations, desired);
+      restored = this.logDrift(
+        operations.filter((op) => !expected.has(operationKey(op))),
+        desired,
+      );
     } else if (current !== null) {
       this.mirror.replace(current);
     }

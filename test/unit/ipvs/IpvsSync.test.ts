@@ -252,4 +252,18 @@ describe('IpvsSync', () => {
     expect(sync.status().running).toBe(false);
     client.close();
   });
+
+  it('does not count a checker change that is still on its way as drift', async () => {
+    const { sync, config, log, client } = await setUp();
+    await sync.start();
+    const repair = sync.repairDrift();
+    // Arrives before the queued drift pass runs: that pass already plans it.
+    sync.checkerEvent({ kind: 'virtual-server', state: stateOf(config, 0, [true, false], [2, 0]) });
+    const pass = await repair;
+    await sync.settled();
+    expect(pass.operations).toBe(1);
+    expect(pass.restored).toBe(0);
+    expect(log.matching(/outside Vigil/)).toEqual([]);
+    client.close();
+  });
 });
