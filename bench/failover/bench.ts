@@ -7,6 +7,8 @@
  *   old master gone (last advert / priority-0 advert) -> backup's first advert,
  *                                                      -> VIP on the backup's interface,
  *                                                      -> backup's first GARP / NA.
+ * "VIP added" is when `ip monitor` (a user-space process) read the notification, so on a
+ * busy machine it is an upper bound; the two capture-based figures are kernel timestamps.
  * Prints min / median / max next to the RFC bound (Master_Down_Interval for a crash,
  * Skew_Time for SIGTERM). Asserts nothing: speed is not a test.
  *
@@ -17,6 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeAdvertFrame } from '../../src/vrrp/codec/AdvertCodec.js';
 import { masterDownIntervalUs, skewTimeUs } from '../../src/vrrp/fsm/VrrpTimerMath.js';
 import { hasNetnsSupport, PacketCapture, Topology, waitFor, type NetnsProcess } from '../../test/support/netns/index.js';
 import { failoverTimeline, vipAddedNs, type Trigger } from './CaptureTimings.js';
@@ -99,6 +102,14 @@ class Bench {
       const capture = await PacketCapture.start(this.topo, { segment: 'lan' }, { file: join(this.dir, `run-${++this.serial}.pcap`), filter: ['vrrp', 'or', 'arp'] });
       const monitor = this.topo.spawn('b', ['ip', '-ts', 'monitor', 'address', 'dev', 'eth0'], { env: { TZ: 'UTC' } });
       try {
+        // Trigger right after one of the master's adverts is on record, so the capture shows it.
+        await waitFor(
+          async () => (await capture.snapshot()).frames.some((f) => {
+            const a = decodeAdvertFrame(f.data);
+            return a.ok && a.ethernet.src === MASTER_MAC && a.advert.priority > 0;
+          }),
+          { timeoutMs: WAIT_MS, intervalMs: 5, description: 'an advert of the master in the capture' },
+        );
         if (trigger === 'crash') {
           master.signal('SIGKILL');
         } else {

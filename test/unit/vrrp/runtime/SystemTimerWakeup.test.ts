@@ -2,54 +2,73 @@ import { describe, expect, it } from 'vitest';
 import { SystemTimerWakeup, type TimeoutFunctions } from '../../../../src/vrrp/runtime/SystemTimerWakeup.js';
 import { SerialTaskQueue } from '../../../../src/vrrp/runtime/SerialTaskQueue.js';
 
-/** A fake setTimeout whose callbacks the test runs, and a clock the test sets. */
+/** Fake timers whose callbacks the test runs, and a clock the test sets. */
 class FakeTimeouts implements TimeoutFunctions {
-  readonly pending = new Map<number, { callback: () => void; delayMs: number }>();
+  readonly pending = new Map<number, { callback: () => void; delayMs: number | 'immediate' }>();
   private next = 1;
   setTimeout(callback: () => void, delayMs: number): unknown {
-    const id = this.next++;
-    this.pending.set(id, { callback, delayMs });
-    return id;
+    return this.add(callback, delayMs);
+  }
+  setImmediate(callback: () => void): unknown {
+    return this.add(callback, 'immediate');
   }
   clearTimeout(handle: unknown): void {
     this.pending.delete(handle as number);
   }
-  /** Runs the only pending callback; returns the delay it had been armed with. */
-  fireOnly(): number {
+  clearImmediate(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  /** How the only pending callback was armed: a delay in ms, or 'immediate'. */
+  armed(): number | 'immediate' | undefined {
+    expect(this.pending.size).toBeLessThanOrEqual(1);
+    return [...this.pending.values()][0]?.delayMs;
+  }
+  /** Runs the only pending callback. */
+  fireOnly(): void {
     expect(this.pending.size).toBe(1);
-    const [[id, entry]] = [...this.pending] as [[number, { callback: () => void; delayMs: number }]];
+    const [id, entry] = [...this.pending][0] ?? [];
+    if (id === undefined || entry === undefined) return;
     this.pending.delete(id);
     entry.callback();
-    return entry.delayMs;
+  }
+  private add(callback: () => void, delayMs: number | 'immediate'): number {
+    const id = this.next++;
+    this.pending.set(id, { callback, delayMs });
+    return id;
   }
 }
 
 describe('SystemTimerWakeup', () => {
-  it('arms for the remaining time on the monotonic clock, rounded up', () => {
+  it('sleeps until a millisecond before the due time, then polls each loop turn until it is reached', () => {
     const clock = { nowMs: 1000.4 };
     const timeouts = new FakeTimeouts();
     let woken = 0;
     const wakeup = new SystemTimerWakeup(clock, () => woken++, timeouts);
     wakeup.wakeAt(2000);
-    expect([...timeouts.pending.values()][0]?.delayMs).toBe(1000); // ceil(999.6)
-    clock.nowMs = 2000.2;
+    expect(timeouts.armed()).toBe(998); // floor(999.6 - 1)
+    clock.nowMs = 1999.1;
+    timeouts.fireOnly();
+    expect(woken).toBe(0);
+    expect(timeouts.armed()).toBe('immediate');
+    clock.nowMs = 1999.8;
+    timeouts.fireOnly();
+    expect(woken).toBe(0);
+    clock.nowMs = 2000.05;
     timeouts.fireOnly();
     expect(woken).toBe(1);
+    expect(timeouts.pending.size).toBe(0);
   });
 
-  it('re-arms instead of waking when the callback runs before the due time', () => {
+  it('never wakes before the due time, even when Node runs the timeout early', () => {
     const clock = { nowMs: 0 };
     const timeouts = new FakeTimeouts();
     let woken = 0;
     const wakeup = new SystemTimerWakeup(clock, () => woken++, timeouts);
     wakeup.wakeAt(100);
-    clock.nowMs = 99.3; // Node ran the 100 ms timeout a little early
+    clock.nowMs = 97; // the loop's cached time lagged: the timeout ran 3 ms early
     timeouts.fireOnly();
     expect(woken).toBe(0);
-    expect([...timeouts.pending.values()][0]?.delayMs).toBe(1);
-    clock.nowMs = 100;
-    timeouts.fireOnly();
-    expect(woken).toBe(1);
+    expect(timeouts.armed()).toBe(2);
   });
 
   it('computes each delay from the absolute due time, so lateness does not accumulate', () => {
@@ -60,19 +79,18 @@ describe('SystemTimerWakeup', () => {
     clock.nowMs = 1007; // woke 7 ms late
     timeouts.fireOnly();
     wakeup.wakeAt(2000); // the next advert is due at 2000 (the engine re-arms from the due time)
-    expect([...timeouts.pending.values()][0]?.delayMs).toBe(993);
+    expect(timeouts.armed()).toBe(992);
   });
 
-  it('fires at once for a due time already passed, replaces earlier requests and stops when closed', () => {
+  it('polls at once for a due time already passed, replaces earlier requests and stops when closed', () => {
     const clock = { nowMs: 50 };
     const timeouts = new FakeTimeouts();
     let woken = 0;
     const wakeup = new SystemTimerWakeup(clock, () => woken++, timeouts);
     wakeup.wakeAt(10);
-    expect([...timeouts.pending.values()][0]?.delayMs).toBe(0);
+    expect(timeouts.armed()).toBe('immediate');
     wakeup.wakeAt(500);
-    expect(timeouts.pending.size).toBe(1);
-    expect([...timeouts.pending.values()][0]?.delayMs).toBe(450);
+    expect(timeouts.armed()).toBe(449);
     wakeup.wakeAt(undefined);
     expect(timeouts.pending.size).toBe(0);
     wakeup.wakeAt(60);
