@@ -25,14 +25,16 @@ export interface WeightedRef extends NameRef {
 }
 
 /**
- * A command keepalived runs (notify scripts, vrrp_script, MISC_CHECK). keepalived joins the
- * words of the line and splits them again on blanks, keeping single-quoted parts together.
+ * A command keepalived runs (notify scripts, vrrp_script, MISC_CHECK). keepalived takes the one
+ * word after the keyword (quote a command with arguments) and splits it on blanks, quotes grouping.
  */
 export interface ScriptCommand {
-  /** The command line as keepalived sees it (words joined by one space). */
+  /** The command line as keepalived runs it. */
   readonly command: string;
   /** The command line split into program and arguments. */
   readonly argv: readonly string[];
+  /** `notify* COMMAND USER [GROUP]`: who runs it; absent or `null` means the global `script_user`. */
+  readonly runAs?: ScriptUser | null;
   /** Position of the keyword that gave the command (`notify_master`, `script`, `misc_path`). */
   readonly pos: SourcePos;
 }

@@ -2,7 +2,7 @@ import type { Statement } from '../ConfigAst.js';
 import type { NameRef, ScriptCommand, WeightedRef } from './Common.js';
 import { VRRP_TRACK_WEIGHT_LIMIT } from './KeepalivedDefaults.js';
 import type { DiagnosticSink } from './ModelDiagnostics.js';
-import { readCommand, readInteger, wordText } from './ValueReaders.js';
+import { readNotifyCommand, readInteger, wordText } from './ValueReaders.js';
 
 /**
  * `track_script { NAME [weight N [reverse]] ... }` and `track_interface { IF [weight N [reverse]] }`.
@@ -83,5 +83,5 @@ export function readNotify(stmt: Statement, current: ScriptCommand | null, sink:
     );
     return current;
   }
-  return readCommand(stmt, 0);
+  return readNotifyCommand(stmt, sink);
 }

@@ -178,12 +178,69 @@ export function splitCommandLine(line: string): string[] {
   return argv;
 }
 
-/** The rest of the line from `from` as a command keepalived would run. */
-export function readCommand(stmt: Statement, from: number): ScriptCommand | null {
-  const words = stmt.args.slice(from);
-  if (words.length === 0) return null;
-  const command = words.map((w) => w.text).join(' ');
-  return { command, argv: splitCommandLine(command), pos: stmt.keyword.pos };
+/**
+ * keepalived 2.2.7 runs only the FIRST word after `script` / `misc_path` / `notify*`, re-split on
+ * blanks with quotes grouping (lib/notify.c `set_script_params_array` takes strvec slot 1):
+ * `script /bin/check arg` runs `/bin/check` alone. A command with arguments must be quoted.
+ */
+function commandFromWord(stmt: Statement, sink: DiagnosticSink): Pick<ScriptCommand, 'command' | 'argv'> | null {
+  const first = stmt.args[0];
+  if (!first) return null;
+  const command = wordText(first, stmt.keyword.text, sink);
+  return { command, argv: splitCommandLine(command) };
+}
+
+function quoteHint(stmt: Statement, words: readonly Word[]): string {
+  return `if they are arguments, quote the whole command: ${stmt.keyword.text} "${words.map((w) => w.text).join(' ')}"`;
+}
+
+/** `script` (vrrp_script) and `misc_path` (MISC_CHECK): one word, the command; no user here. */
+export function readScriptCommand(stmt: Statement, sink: DiagnosticSink): ScriptCommand | null {
+  const cmd = commandFromWord(stmt, sink);
+  if (!cmd) return null;
+  const extra = stmt.args[1];
+  if (extra) {
+    sink.error(
+      'extra-argument',
+      extra,
+      stmt.keyword.text,
+      `keepalived runs only '${cmd.command}' and silently drops '${stmt.args.slice(1).map((w) => w.text).join(' ')}'`,
+      quoteHint(stmt, stmt.args),
+    );
+  }
+  return { ...cmd, runAs: null, pos: stmt.keyword.pos };
+}
+
+// What could be a user or group name (shadow's NAME_REGEX, relaxed as glibc accepts).
+const ACCOUNT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
+
+/**
+ * `notify* COMMAND [USER [GROUP]]` (keepalived `notify_script_init`): the words after the command
+ * are the user and group to run it as. A word that cannot be an account name is almost always a
+ * forgotten quote, and keepalived would drop the whole script ("Invalid user/group").
+ */
+export function readNotifyCommand(stmt: Statement, sink: DiagnosticSink): ScriptCommand | null {
+  const cmd = commandFromWord(stmt, sink);
+  if (!cmd) return null;
+  const kw = stmt.keyword.text;
+  const [, userWord, groupWord, ...rest] = stmt.args;
+  for (const w of [userWord, groupWord]) {
+    if (w && !ACCOUNT_NAME.test(w.text)) {
+      sink.error(
+        'invalid-value',
+        w,
+        kw,
+        `'${w.text}' is not a user or group name; keepalived reads the words after the script as USER [GROUP] and would ignore this ${kw}`,
+        quoteHint(stmt, stmt.args),
+      );
+      return null;
+    }
+  }
+  if (rest[0]) {
+    sink.error('extra-argument', rest[0], kw, `${kw} takes a command, then at most a user and a group`, quoteHint(stmt, stmt.args));
+  }
+  const runAs = userWord ? { user: userWord.text, group: groupWord?.text ?? null, pos: userWord.pos } : null;
+  return { ...cmd, runAs, pos: stmt.keyword.pos };
 }
 
 /** `user USERNAME [GROUPNAME]`. */

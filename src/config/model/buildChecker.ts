@@ -18,7 +18,7 @@ import { walkBlock, type KeywordRule, type KeywordRules } from './KeywordRules.j
 import {
   readAddress,
   readChoice,
-  readCommand,
+  readScriptCommand,
   readInteger,
   readOptionalBoolean,
   readPort,
@@ -293,7 +293,7 @@ export const HTTP_RULES: KeywordRules<HttpDraft> = {
 
 export const MISC_RULES: KeywordRules<MiscDraft> = {
   ...scheduleRules<MiscDraft>(),
-  misc_path: { minArgs: 1, maxArgs: Infinity, usage: 'misc_path "<command> [args]"', apply: (s, d) => (d.script = readCommand(s, 0)) },
+  misc_path: { minArgs: 1, maxArgs: Infinity, usage: 'misc_path "<command> [args]" (quoted)', apply: (s, d, sink) => (d.script = readScriptCommand(s, sink)) },
   misc_timeout: {
     minArgs: 1,
     apply: (s, d, sink) => {

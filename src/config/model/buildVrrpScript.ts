@@ -4,7 +4,7 @@ import type { Draft } from './Draft.js';
 import * as D from './KeepalivedDefaults.js';
 import type { DiagnosticSink } from './ModelDiagnostics.js';
 import { walkBlock, type KeywordRules } from './KeywordRules.js';
-import { readCommand, readInteger, readScriptUser, readSeconds, wordText } from './ValueReaders.js';
+import { readScriptCommand, readInteger, readScriptUser, readSeconds, wordText } from './ValueReaders.js';
 import type { VrrpScript } from './VrrpScript.js';
 
 /** keepalived vrrp_parser.c: interval/timeout are whole seconds up to UINT_MAX / TIMER_HZ. */
@@ -17,7 +17,7 @@ const SCRIPT_WEIGHT_LIMIT = 253;
 type ScriptDraft = Omit<Draft<VrrpScript>, 'script'> & { script: ScriptCommand | null };
 
 export const SCRIPT_RULES: KeywordRules<ScriptDraft> = {
-  script: { minArgs: 1, maxArgs: Infinity, usage: 'script "<command> [args]"', apply: (s, d) => (d.script = readCommand(s, 0)) },
+  script: { minArgs: 1, maxArgs: Infinity, usage: 'script "<command> [args]"', apply: (s, d, sink) => (d.script = readScriptCommand(s, sink)) },
   interval: {
     minArgs: 1,
     apply: (s, d, sink) => {

@@ -75,7 +75,7 @@ vrrp_instance VI_1 {
     chk weight 10 reverse
   }
   notify "/usr/local/bin/notify.sh all"
-  notify_master /usr/local/bin/master.sh VI_1
+  notify_master "/usr/local/bin/master.sh VI_1"
   notify_backup /usr/local/bin/backup.sh
   notify_fault /usr/local/bin/fault.sh
   notify_stop /usr/local/bin/stop.sh

@@ -8,7 +8,7 @@ describe('vrrp_script', () => {
     expect(model?.vrrpScripts[0]).toEqual({
       name: 'chk',
       pos: { file: 'test.conf', line: 1, col: 1 },
-      script: { command: '/usr/bin/pgrep -x haproxy', argv: ['/usr/bin/pgrep', '-x', 'haproxy'], pos: { file: 'test.conf', line: 2, col: 3 } },
+      script: { command: '/usr/bin/pgrep -x haproxy', argv: ['/usr/bin/pgrep', '-x', 'haproxy'], runAs: null, pos: { file: 'test.conf', line: 2, col: 3 } },
       intervalSeconds: 1,
       timeoutSeconds: null,
       weight: 0,
