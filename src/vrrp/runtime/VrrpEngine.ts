@@ -13,8 +13,7 @@ import type { FrameSender } from '../io/GarpSender.js';
 import type { NotifyScripts } from '../notify/NotifyCommand.js';
 import { checkReceivedAdvert } from '../receive/AdvertReceiveCheck.js';
 import type { ReceiverInstance } from '../receive/ReceiverInstance.js';
-import type { InstanceTracking } from '../track/InstanceTracking.js';
-import type { TrackedObject } from '../track/InstanceTracking.js';
+import type { InstanceTracking, TrackedObject } from '../track/InstanceTracking.js';
 import type { TrackedStatus } from '../track/TrackedStatus.js';
 import { trackingForInstance } from '../track/TrackingPlan.js';
 import type { AdvertTransport, AdvertTransportOpener, IncomingAdvertPacket } from './AdvertTransport.js';
@@ -184,7 +183,7 @@ export class VrrpEngine {
     };
     for (const [key, entry] of transportPlan) {
       try {
-        transports.set(key, openTransport(ports.openTransport, entry.ifname, entry.family, [...entry.groups]));
+        transports.set(key, ports.openTransport({ ifname: entry.ifname, family: entry.family, groups: [...entry.groups] }));
       } catch (e) {
         errors.push(asVigilError(e, 'VRRP_RUNTIME_SOCKET_FAILED', `cannot open the VRRP socket on ${entry.ifname}`));
       }
@@ -254,6 +253,7 @@ export class VrrpEngine {
         }),
       );
     }
+    for (const runtime of this.runtimes.values()) runtime.releaseLeftoverVips(this.vipsPresent(runtime));
     const now = this.ports.clock.nowMs;
     for (const runtime of this.runtimes.values()) {
       // Faults known before start-up are remembered by the machine and make it start in FAULT.
@@ -501,6 +501,17 @@ export class VrrpEngine {
     );
   }
 
+  /** The instance's VIPs that are on their interfaces right now. */
+  private vipsPresent(runtime: VrrpInstanceRuntime): InstanceVip[] {
+    return runtime.vips.filter((vip) => {
+      const ifindex = typeof vip.spec.interface === 'number' ? vip.spec.interface : this.ports.interfaces.indexOf(vip.spec.interface);
+      if (ifindex === undefined) return false;
+      return this.ports.interfaces
+        .addressesOf(ifindex)
+        .some((a) => (canonicalIp(a.address) ?? a.address) === vip.address && a.prefixLength === vip.spec.prefixLength);
+    });
+  }
+
   private receiversOn(ifname: string): ReceiverInstance[] {
     let list = this.receivers.get(ifname);
     if (list === undefined) {
@@ -513,10 +524,6 @@ export class VrrpEngine {
     }
     return list;
   }
-}
-
-function openTransport(open: AdvertTransportOpener, ifname: string, family: IpFamily, groups: string[]): AdvertTransport {
-  return open({ ifname, family, groups });
 }
 
 function asVigilError(e: unknown, code: string, what: string): VigilError {

@@ -106,6 +106,20 @@ export class VrrpInstanceRuntime {
     for (const action of actions) this.executeOne(action);
   }
 
+  /**
+   * Removes VIPs of ours found on the interfaces before start-up (left by a crashed run):
+   * an instance starts as BACKUP and must not answer for them (keepalived does the same at
+   * start-up). Queued first, so an owner's own add-vips comes after it.
+   */
+  releaseLeftoverVips(present: readonly InstanceVip[]): void {
+    if (present.length === 0) return;
+    this.parts.log.info(
+      { instance: this.name, vrid: this.config.virtualRouterId, vips: present.map((v) => v.address), reason: 'leftover-vips' },
+      `(${this.name}) removing VIPs.`,
+    );
+    this.queue.push('remove leftover VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(present.map((v) => v.spec))));
+  }
+
   /** Someone else deleted one of our VIPs while we hold them: put it back and announce it. */
   restoreVip(vip: InstanceVip): void {
     if (!this.wantVips) return;

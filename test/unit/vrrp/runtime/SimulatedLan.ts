@@ -160,6 +160,11 @@ export class SimulatedHost implements InterfaceView {
     this.engine.onLinkChange(name, usable);
   }
 
+  /** Someone (or a crashed earlier run) put an address on eth0. */
+  addAddressExternally(text: string, prefixLength: number): void {
+    this.addresses.push(address(2, text.includes(':') ? AF_INET6 : AF_INET, text, prefixLength, RT_SCOPE_UNIVERSE, 0));
+  }
+
   /** Someone runs `ip addr del` on a VIP. */
   deleteAddressExternally(text: string): void {
     const i = this.addresses.findIndex((a) => a.address === text);

@@ -316,6 +316,21 @@ describe('VrrpEngine on a simulated LAN (real codecs, receive checks and state m
     expect(d1.frames.length).toBe(framesBefore + 1);
   });
 
+  it('removes VIPs left on the interface by a crashed run before starting as BACKUP', async () => {
+    const lan = new SimulatedLan();
+    const d1 = lan.add({ name: 'd1', n: 1, config: conf(instanceBlock({ priority: 150 })) });
+    const d2 = lan.add({ name: 'd2', n: 2, config: conf(instanceBlock({ priority: 100 })) });
+    d1.engine.start();
+    await lan.until(() => d1.state() === 'MASTER', 10_000);
+    d2.addAddressExternally('192.0.2.100', 24);
+    d2.engine.start();
+    await lan.advance(100);
+    expect(d2.state()).toBe('BACKUP');
+    expect(d2.vipsHeld()).toEqual([]);
+    expect(d2.installs[0]).toMatchObject({ op: 'remove', addresses: ['192.0.2.100'] });
+    expect(d2.logged(/^\(VI_1\) removing VIPs\.$/)).toHaveLength(1);
+  });
+
   it('refuses to start when the interface is missing or AH authentication is configured', () => {
     const lan = new SimulatedLan();
     const missing = conf(instanceBlock({ priority: 100 }).replace('interface eth0', 'interface eth9'));
