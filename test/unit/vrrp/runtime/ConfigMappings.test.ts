@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { InterfaceAddress } from '../../../../src/netlink/rtnl/InterfaceAddress.js';
 import { AF_INET, AF_INET6, IFA_F_SECONDARY, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from '../../../../src/netlink/rtnl/RtnetlinkConstants.js';
@@ -28,58 +31,8 @@ function addr(address: string, opts: Partial<InterfaceAddress> = {}): InterfaceA
   };
 }
 
-const BASIC = `
-global_defs {
-  vrrp_garp_master_delay 9
-  vrrp_garp_master_repeat 3
-  vrrp_garp_master_refresh 60
-  vrrp_version 3
-}
-vrrp_instance VI_1 {
-  interface eth0
-  virtual_router_id 51
-  priority 150
-  advert_int 0.5
-  preempt_delay 4
-  garp_master_refresh_repeat 2
-  no_accept
-  down_timer_adverts 5
-  virtual_ipaddress {
-    192.0.2.100/24 brd + dev eth0 label eth0:vip scope link
-    192.0.2.101
-  }
-  virtual_ipaddress_excluded {
-    198.51.100.7/32
-  }
-}
-vrrp_instance VI_2 {
-  state MASTER
-  interface eth0
-  virtual_router_id 52
-  priority 100
-  version 2
-  advert_int 2
-  authentication {
-    auth_type PASS
-    auth_pass longpassword
-  }
-  unicast_src_ip 192.0.2.1
-  unicast_peer {
-    192.0.2.2
-    192.0.2.3
-  }
-  virtual_ipaddress {
-    192.0.2.200/24
-  }
-}
-vrrp_instance VI_6 {
-  interface eth0
-  virtual_router_id 53
-  virtual_ipaddress {
-    2001:DB8::0100/64 -nodad
-  }
-}
-`;
+/** Global GARP defaults, a v3 centisecond instance, a v2 PASS unicast one and an IPv6 one. */
+const BASIC = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/vrrp/runtime/instances.conf'), 'utf8');
 
 describe('instanceSpecFromConfig', () => {
   const config = configFrom(BASIC);
