@@ -103,10 +103,10 @@ export class VrrpEngine {
   private readonly wakeup: TimerWakeup;
   private started = false;
   private stopping = false;
-  private releaseVips: boolean;
+  private readonly releaseVips: boolean;
 
   private constructor(
-    private readonly config: VigilConfig,
+    config: VigilConfig,
     private readonly ports: VrrpEnginePorts,
     private readonly transports: readonly AdvertTransport[],
     private readonly frameSenders: ReadonlyMap<string, FrameSender>,

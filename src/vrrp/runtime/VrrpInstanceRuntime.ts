@@ -103,7 +103,12 @@ export class VrrpInstanceRuntime {
 
   /** Executes the non-timer actions of one batch, in order. */
   execute(actions: readonly Action[]): void {
-    for (const action of actions) this.executeOne(action);
+    // The machine logs "Entering X STATE" after the transition: that line carries from/to/reason.
+    let transition: Record<string, string> = {};
+    for (const action of actions) {
+      if (action.type === 'state-changed') transition = { from: action.from, to: action.to, reason: action.reason };
+      this.executeOne(action, action.type === 'log' && /Entering \w+ STATE/.test(action.message) ? transition : {});
+    }
   }
 
   /**
@@ -146,8 +151,8 @@ export class VrrpInstanceRuntime {
     this.vipGeneration++;
   }
 
-  private executeOne(action: Action): void {
-    const fields = { instance: this.name, vrid: this.config.virtualRouterId };
+  private executeOne(action: Action, extra: Record<string, string>): void {
+    const fields = { instance: this.name, vrid: this.config.virtualRouterId, ...extra };
     switch (action.type) {
       case 'set-timer':
       case 'cancel-timer':

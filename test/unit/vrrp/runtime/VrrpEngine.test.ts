@@ -60,6 +60,7 @@ describe('VrrpEngine on a simulated LAN (real codecs, receive checks and state m
     expect(d1.vipsHeld()).toEqual(['192.0.2.100']);
     expect(d2.vipsHeld()).toEqual([]);
     expect(d1.logged(/^\(VI_1\) Entering MASTER STATE$/)).toHaveLength(1);
+    expect(d1.logged(/^\(VI_1\) Entering MASTER STATE$/)[0]?.fields).toMatchObject({ instance: 'VI_1', vrid: 51, from: 'BACKUP', to: 'MASTER', reason: 'master-down-timer' });
     expect(d2.logged(/^\(VI_1\) Entering BACKUP STATE \(init\)$/)).toHaveLength(1);
     expect(d1.logged(/^\(VI_1\) Sending\/queueing gratuitous ARPs on eth0 for 192\.0\.2\.100$/).length).toBeGreaterThanOrEqual(1);
     // garp_master_repeat 5 (keepalived's default): five gratuitous ARP requests, SPA = TPA = VIP.
