@@ -37,10 +37,11 @@
  * | `include-unreadable`    | warning/error/note | an include matched a directory or an unreadable file |
  * | `include-loop`          | error              | a file includes itself, directly or indirectly; that include is skipped |
  * | `include-depth`         | error              | includes nested deeper than the limit |
- * | `include-too-many`      | error              | an include pattern expands to more files than the limit; nothing is included |
+ * | `include-too-many`      | error              | an include pattern expands to more files than the limit (nothing is included), or more than 10,000 files were included in all |
  * | `include-check-unknown` | warning            | an `include_check` option that keepalived does not know |
  * | `macro-undefined`       | warning            | `${NAME}` (outside quotes) with no usable definition; left as written, as keepalived does |
  * | `macro-recursion`       | error              | substitution does not terminate or grows the line past the limit; the line is dropped |
+ * | `substitution-limit`    | error              | substitution work for the whole parse passed its limit; later lines are left unsubstituted |
  * | `generator-invalid`     | error              | a malformed `~SEQ(...)` / `~LST(...)`; the line is dropped |
  * | `generator-too-large`   | error              | generated lines would exceed the budget (1,000,000); the generator is refused |
  * | `expansion-too-deep`    | error              | multi-line definitions / generators nested deeper than the limit |

@@ -17,22 +17,22 @@ export interface PosSegment {
 /**
  * An immutable string that remembers, for every character, the source position it came from.
  * Preprocessing (comment removal, `@ID` stripping, macro substitution) edits lines; this keeps
- * word positions exact through those edits without a per-character position array. Almost
- * every line is a single run of source text, which is stored without any segment array so
- * that 400k-line configs do not churn the garbage collector.
+ * word positions exact through those edits without a per-character position array.
+ *
+ * Almost every line is one run of source text, kept in plain fields (one object per line, so
+ * 400k-line configs do not churn the garbage collector). Edited lines keep a list of runs;
+ * runs that continue each other are merged, so repeated substitution at one reference (a
+ * runaway `$A=${A}${A}`) does not grow the list.
  */
 export class PositionedText {
-  /**
-   * The first run (starting at offset 0) is stored in plain fields and further runs, if any, in
-   * `tail`: a typical line is one object, not three.
-   */
   private constructor(
     readonly text: string,
     private readonly file: string,
     private readonly line: number,
     private readonly col: number,
     private readonly advances: boolean,
-    private readonly tail: readonly PosSegment[] | null,
+    /** All runs, first at offset 0; null when the whole text is the single run above. */
+    private readonly runs: readonly PosSegment[] | null,
   ) {}
 
   /** Text read from `file` starting at `line`:`col`. */
@@ -45,15 +45,29 @@ export class PositionedText {
     return new PositionedText(text, pos.file, pos.line, pos.col, false, null);
   }
 
+  /** Concatenate many pieces in one pass. */
+  static join(parts: readonly PositionedText[]): PositionedText {
+    const nonEmpty = parts.filter((p) => p.text.length > 0);
+    if (nonEmpty.length === 0) return parts[0] ?? PositionedText.fromSource('', '', 1);
+    if (nonEmpty.length === 1) return nonEmpty[0]!;
+    const runs: PosSegment[] = [];
+    let shift = 0;
+    for (const part of nonEmpty) {
+      part.appendRunsTo(runs, shift);
+      shift += part.text.length;
+    }
+    return PositionedText.fromRuns(nonEmpty.map((p) => p.text).join(''), runs);
+  }
+
   get length(): number {
     return this.text.length;
   }
 
   /** Source position of the character at `offset` (offsets past the end extrapolate). */
   posAt(offset: number): SourcePos {
-    if (this.tail === null) return { file: this.file, line: this.line, col: this.advances ? this.col + offset : this.col };
-    const seg = this.segmentAt(offset);
-    return { file: seg.file, line: seg.line, col: seg.advances ? seg.col + (offset - seg.offset) : seg.col };
+    if (this.runs === null) return { file: this.file, line: this.line, col: this.advances ? this.col + offset : this.col };
+    const run = this.runs[this.runIndexAt(offset)]!;
+    return { file: run.file, line: run.line, col: run.advances ? run.col + (offset - run.offset) : run.col };
   }
 
   slice(start: number, end: number = this.text.length): PositionedText {
@@ -62,75 +76,68 @@ export class PositionedText {
     const e = end < s ? s : end > len ? len : end;
     if (s === 0 && e === len) return this;
     const text = this.text.slice(s, e);
-    if (this.tail === null) return new PositionedText(text, this.file, this.line, this.advances ? this.col + s : this.col, this.advances, null);
-
-    const all = this.segments();
-    let first = 0;
-    while (first + 1 < all.length && all[first + 1]!.offset <= s) first++;
-    const head = shifted(all[first]!, s);
-    const rest: PosSegment[] = [];
-    for (let i = first + 1; i < all.length; i++) {
-      const seg = all[i]!;
-      if (seg.offset >= e) break;
-      rest.push(rebase(seg, seg.offset - s));
+    if (this.runs === null) return new PositionedText(text, this.file, this.line, this.advances ? this.col + s : this.col, this.advances, null);
+    const runs: PosSegment[] = [];
+    const first = this.runIndexAt(s);
+    for (let i = first; i < this.runs.length; i++) {
+      const run = this.runs[i]!;
+      if (i > first && run.offset >= e) break;
+      if (i === first) {
+        const col = run.advances ? run.col + (s - run.offset) : run.col;
+        runs.push({ offset: 0, file: run.file, line: run.line, col, advances: run.advances });
+      } else {
+        runs.push({ offset: run.offset - s, file: run.file, line: run.line, col: run.col, advances: run.advances });
+      }
     }
-    return new PositionedText(text, head.file, head.line, head.col, head.advances, rest.length > 0 ? rest : null);
+    return PositionedText.fromRuns(text, runs);
   }
 
   concat(other: PositionedText): PositionedText {
     if (other.text.length === 0) return this;
     if (this.text.length === 0) return other;
-    const shift = this.text.length;
-    const rest: PosSegment[] = this.tail ? this.tail.slice() : [];
-    for (const seg of other.segments()) rest.push(rebase(seg, seg.offset + shift));
-    return new PositionedText(this.text + other.text, this.file, this.line, this.col, this.advances, rest);
-  }
-
-  /** Concatenate many pieces in one pass (repeated `concat` would be quadratic). */
-  static join(parts: readonly PositionedText[]): PositionedText {
-    const nonEmpty = parts.filter((p) => p.text.length > 0);
-    if (nonEmpty.length === 0) return parts[0] ?? PositionedText.fromSource('', '', 1);
-    if (nonEmpty.length === 1) return nonEmpty[0]!;
-    const first = nonEmpty[0]!;
-    const rest: PosSegment[] = first.tail ? first.tail.slice() : [];
-    let shift = first.text.length;
-    for (let i = 1; i < nonEmpty.length; i++) {
-      const part = nonEmpty[i]!;
-      for (const seg of part.segments()) rest.push(rebase(seg, seg.offset + shift));
-      shift += part.text.length;
-    }
-    return new PositionedText(nonEmpty.map((p) => p.text).join(''), first.file, first.line, first.col, first.advances, rest);
+    const runs: PosSegment[] = [];
+    this.appendRunsTo(runs, 0);
+    other.appendRunsTo(runs, this.text.length);
+    return PositionedText.fromRuns(this.text + other.text, runs);
   }
 
   /** Replace `[start, end)` with `insert`. */
   splice(start: number, end: number, insert: PositionedText): PositionedText {
-    return this.slice(0, start).concat(insert).concat(this.slice(end));
+    return PositionedText.join([this.slice(0, start), insert, this.slice(end)]);
   }
 
-  private segments(): readonly PosSegment[] {
-    const head: PosSegment = { offset: 0, file: this.file, line: this.line, col: this.col, advances: this.advances };
-    return this.tail === null ? [head] : [head, ...this.tail];
+  private static fromRuns(text: string, runs: readonly PosSegment[]): PositionedText {
+    const head = runs[0]!;
+    return new PositionedText(text, head.file, head.line, head.col, head.advances, runs.length > 1 ? runs : null);
   }
 
-  private segmentAt(offset: number): PosSegment {
-    const tail = this.tail!;
-    let lo = -1;
-    let hi = tail.length - 1;
+  /** Add this text's runs, shifted by `shift`, merging a run that continues the previous one. */
+  private appendRunsTo(out: PosSegment[], shift: number): void {
+    if (this.runs === null) {
+      pushRun(out, { offset: shift, file: this.file, line: this.line, col: this.col, advances: this.advances });
+      return;
+    }
+    for (const run of this.runs) pushRun(out, { offset: run.offset + shift, file: run.file, line: run.line, col: run.col, advances: run.advances });
+  }
+
+  private runIndexAt(offset: number): number {
+    const runs = this.runs!;
+    let lo = 0;
+    let hi = runs.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (tail[mid]!.offset <= offset) lo = mid;
+      if (runs[mid]!.offset <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return lo < 0 ? { offset: 0, file: this.file, line: this.line, col: this.col, advances: this.advances } : tail[lo]!;
+    return lo;
   }
 }
 
-/** The part of `seg` from text offset `at` on, as the run starting at offset 0. */
-function shifted(seg: PosSegment, at: number): PosSegment {
-  const col = seg.advances ? seg.col + (at - seg.offset) : seg.col;
-  return { offset: 0, file: seg.file, line: seg.line, col, advances: seg.advances };
-}
-
-function rebase(seg: PosSegment, offset: number): PosSegment {
-  return { offset, file: seg.file, line: seg.line, col: seg.col, advances: seg.advances };
+function pushRun(out: PosSegment[], run: PosSegment): void {
+  const prev = out[out.length - 1];
+  if (prev && prev.file === run.file && prev.line === run.line && prev.advances === run.advances) {
+    const continues = run.advances ? run.col === prev.col + (run.offset - prev.offset) : run.col === prev.col;
+    if (continues) return;
+  }
+  out.push(run);
 }

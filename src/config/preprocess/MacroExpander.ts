@@ -29,10 +29,18 @@ export interface ExpansionResult {
   readonly failed: boolean;
 }
 
+/** Substitution work allowed over a whole parse, so hostile input stays bounded in time. */
+export interface SubstitutionAllowance {
+  substitutions: number;
+  characters: number;
+  exhausted: boolean;
+}
+
 /** Substitution work allowed for one line, shared across keepalived's re-check passes. */
 export interface ExpansionBudget {
   substitutions: number;
   readonly maxLineChars: number;
+  readonly parse: SubstitutionAllowance;
 }
 
 const OPEN = 0x7b;
@@ -85,11 +93,21 @@ export function expandMacros(
       });
       return { line: current, changed, pending, failed: true };
     }
+    const allowance = budget.parse;
+    if (allowance.exhausted) break;
+    if (--allowance.substitutions < 0 || allowance.characters < 0) {
+      allowance.exhausted = true;
+      sink.error('substitution-limit', 'macro substitution work exceeds the limit for one parse; no further substitution is done', current.posAt(at), {
+        length: ref.end - at,
+      });
+      break;
+    }
 
     const valueText = table.valueText(def, ref.params);
     const { replacement, rest } = replacementFor(def, valueText, current, at);
     if (rest.length > 0) pending.push({ macro: def.name, lines: rest });
     current = current.splice(at, ref.end, replacement);
+    allowance.characters -= current.length;
     quotes = new QuoteTracker(current.text);
     changed = true;
     if (current.length > budget.maxLineChars) {

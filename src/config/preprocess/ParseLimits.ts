@@ -14,12 +14,18 @@ export interface ParseLimits {
   readonly maxIncludeDepth: number;
   /** Most files one `include` pattern may expand to (after brace expansion and globbing). */
   readonly maxIncludeMatches: number;
+  /** Most include lines plus files they matched in one parse (an include tree can branch at every level). */
+  readonly maxIncludedFiles: number;
   /** Deepest `{` nesting kept in the AST; deeper blocks are skipped. */
   readonly maxBlockDepth: number;
   /** Most macro substitutions while expanding one line. */
   readonly maxSubstitutionsPerLine: number;
   /** Longest line a macro expansion may produce. */
   readonly maxExpandedLineChars: number;
+  /** Most macro substitutions in one parse. */
+  readonly maxSubstitutions: number;
+  /** Most characters rebuilt by macro substitution in one parse (each substitution rebuilds its line). */
+  readonly maxSubstitutionChars: number;
   /** Deepest nesting of multi-line macro expansions and ~SEQ/~LST generators. */
   readonly maxExpansionDepth: number;
   /** Most lines produced by generators and multi-line macros in one parse. */
@@ -40,10 +46,15 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxLineChars: 64 * 1024,
   maxIncludeDepth: 32,
   maxIncludeMatches: 4096,
+  maxIncludedFiles: 10_000,
   maxBlockDepth: 64,
-  maxSubstitutionsPerLine: 512,
-  // 8x keepalived's own 1023-byte line buffer, which bounds every real expansion.
-  maxExpandedLineChars: 8 * 1024,
+  maxSubstitutionsPerLine: 256,
+  // 4x keepalived's own 1023-byte line buffer, which bounds every real expansion.
+  maxExpandedLineChars: 4 * 1024,
+  // keepalived.conf(5)'s 65,024-instance example needs about 2.3 million substitutions
+  // rebuilding about 100 million characters.
+  maxSubstitutions: 4_000_000,
+  maxSubstitutionChars: 400_000_000,
   maxExpansionDepth: 64,
   // keepalived.conf(5)'s 65,024-instance ~SEQ example expands to about 800,000 lines.
   maxExpandedLines: 1_000_000,

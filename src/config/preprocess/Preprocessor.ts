@@ -13,7 +13,7 @@ import { applyConfigIdCondition } from './ConfigIdCondition.js';
 import type { ConfigFileAccess } from './ConfigFileAccess.js';
 import { applyIncludeCheckStatement, IncludeCheck, includeReadProblem, parseIncludeLine, resolveInclude } from './IncludeResolver.js';
 import { continuationPiece, parseDefinitionLine } from './MacroDefinitionLine.js';
-import { expandMacros, type ExpansionBudget, type PendingExpansion } from './MacroExpander.js';
+import { expandMacros, type ExpansionBudget, type PendingExpansion, type SubstitutionAllowance } from './MacroExpander.js';
 import { type MacroDefinition, MacroTable } from './MacroTable.js';
 import type { ParseLimits } from './ParseLimits.js';
 import { parseLst, parseSeq, type SequenceGenerator } from './SequenceGenerator.js';
@@ -31,6 +31,8 @@ export interface PreprocessContext {
 interface FileFrame {
   readonly kind: 'file';
   readonly file: string;
+  /** Absolute directory of the file, for `${_PWD}`. */
+  readonly dir: string;
   readonly identity: string;
   readonly lines: readonly string[];
   index: number;
@@ -87,6 +89,9 @@ export class Preprocessor {
   private includeChecks = 0;
   private expandedLines = 0;
   private expansionHalted = false;
+  private includeAttempts = 0;
+  private includesHalted = false;
+  private readonly substitution: SubstitutionAllowance;
   private totalBytes = 0;
   private readonly fileOrder: string[] = [];
   private readonly sourceLines = new Map<string, readonly string[]>();
@@ -94,6 +99,7 @@ export class Preprocessor {
   private readonly fileCache = new Map<string, { readonly bytes: number; readonly lines: PhysicalLines }>();
 
   constructor(private readonly ctx: PreprocessContext) {
+    this.substitution = { substitutions: ctx.limits.maxSubstitutions, characters: ctx.limits.maxSubstitutionChars, exhausted: false };
     this.macros = new MacroTable({ configId: ctx.configId, currentDir: () => this.currentDir(), random: ctx.random });
   }
 
@@ -243,7 +249,11 @@ export class Preprocessor {
   }
 
   private currentDir(): string {
-    return posix.dirname(posix.resolve(this.currentFile()));
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      if (f.kind === 'file') return f.dir;
+    }
+    return posix.dirname(posix.resolve(this.fileOrder[0] ?? '.'));
   }
 
   // ---- line processing ---------------------------------------------------------------------
@@ -276,14 +286,20 @@ export class Preprocessor {
       if (text.charCodeAt(0) === 0x7e /* ~ */) return line;
       if (alreadySubstituted || !text.includes('$')) return line;
 
-      budget ??= { substitutions: this.ctx.limits.maxSubstitutionsPerLine, maxLineChars: this.ctx.limits.maxExpandedLineChars };
+      budget ??= this.lineBudget();
       const result = expandMacros(line, this.macros, budget, this.ctx.sink);
       if (result.failed) return null;
       if (!result.changed) return line;
       for (const pending of result.pending) this.pushExpansion(pending, line);
       line = stripComment(result.line);
+      if (this.substitution.exhausted) return line;
       if (line.text.charCodeAt(0) !== 0x40 /* @ */ && !line.text.includes('$')) return line;
     }
+  }
+
+  private lineBudget(): ExpansionBudget {
+    const { maxSubstitutionsPerLine, maxExpandedLineChars } = this.ctx.limits;
+    return { substitutions: maxSubstitutionsPerLine, maxLineChars: maxExpandedLineChars, parse: this.substitution };
   }
 
   private continueDefinition(line: PositionedText): void {
@@ -344,8 +360,7 @@ export class Preprocessor {
   /** `~SEQ` numbers may use definitions (but not multi-line ones). */
   private expandSeqParams(params: string, pos: SourcePos): string | null {
     if (!params.includes('$')) return params;
-    const budget: ExpansionBudget = { substitutions: this.ctx.limits.maxSubstitutionsPerLine, maxLineChars: this.ctx.limits.maxExpandedLineChars };
-    const r = expandMacros(PositionedText.fromExpansion(params, pos), this.macros, budget, this.ctx.sink);
+    const r = expandMacros(PositionedText.fromExpansion(params, pos), this.macros, this.lineBudget(), this.ctx.sink);
     if (r.pending.length > 0) return null;
     return r.line.text;
   }
@@ -364,7 +379,22 @@ export class Preprocessor {
     }
   }
 
+  /**
+   * Count one include attempt (a line, or a file it matched). An include tree can branch at
+   * every level, so all include work in a parse is bounded, not just its depth.
+   */
+  private chargeInclude(pos: SourcePos, length: number): boolean {
+    if (++this.includeAttempts <= this.ctx.limits.maxIncludedFiles) return true;
+    if (!this.includesHalted) {
+      this.includesHalted = true;
+      const max = this.ctx.limits.maxIncludedFiles;
+      this.ctx.sink.error('include-too-many', `more than ${max} includes in one parse; further includes are ignored`, pos, { length });
+    }
+    return false;
+  }
+
   private include(pattern: string, variantChecks: number, pos: SourcePos, length: number): void {
+    if (!this.chargeInclude(pos, length)) return;
     const checks = this.ctx.includeChecks | this.includeChecks | variantChecks;
     const resolved = resolveInclude(pattern, this.currentFile(), (dir) => this.ctx.files.listDir(dir), this.ctx.limits.maxIncludeMatches);
     if (resolved.tooMany) {
@@ -392,6 +422,7 @@ export class Preprocessor {
     const { sink, limits } = this.ctx;
     const at = frame.pos;
     const extras = { length: frame.length };
+    if (!this.chargeInclude(at, frame.length)) return;
     if (path.endsWith('/')) {
       // A wildcard matched a directory (glob's GLOB_MARK): keepalived skips it.
       const severity = frame.checks & IncludeCheck.readable ? 'error' : 'note';
@@ -457,6 +488,6 @@ export class Preprocessor {
   private pushLines(file: string, identity: string, lines: PhysicalLines): void {
     if (!this.sourceLines.has(file)) this.fileOrder.push(file);
     this.sourceLines.set(file, lines.display);
-    this.frames.push({ kind: 'file', file, identity, lines: lines.read, index: 0 });
+    this.frames.push({ kind: 'file', file, dir: posix.dirname(posix.resolve(file)), identity, lines: lines.read, index: 0 });
   }
 }

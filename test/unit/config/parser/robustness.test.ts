@@ -172,10 +172,16 @@ describe('repeated includes', () => {
       reads++;
       return p === '/r/m.conf' ? Buffer.from('include item.conf\n'.repeat(100_000)) : Buffer.from('item\n');
     };
-    const r = parseConfigFile('/r/m.conf', { configId: 'n', readFile, limits: { maxTotalBytes: 2_000_000 } });
+    const r = parseConfigFile('/r/m.conf', { configId: 'n', readFile, limits: { maxTotalBytes: 2_000_000, maxIncludedFiles: 1_000_000 } });
     expect(reads).toBe(2);
+    // 1.8 MB of includes plus 5 bytes per included copy reaches the 2 MB total first.
     expect(codes(r.diagnostics)).toContain('file-too-large');
-    expect(r.statements.length).toBeLessThan(100_000);
     expect(r.statements.length).toBeGreaterThan(1000);
+    expect(r.statements.length).toBeLessThan(100_000);
+
+    // Each include line and each file it opens count against the per-parse include budget.
+    const capped = parseConfigFile('/r/m.conf', { configId: 'n', readFile, limits: { maxIncludedFiles: 500 } });
+    expect(codes(capped.diagnostics)).toEqual(['include-too-many']);
+    expect(capped.statements).toHaveLength(250);
   });
 });
