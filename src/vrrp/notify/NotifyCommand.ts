@@ -1,4 +1,4 @@
-import type { ScriptCommand } from '../../config/model/Common.js';
+import type { ScriptCommand, ScriptUser } from '../../config/model/Common.js';
 import type { NotifyState } from '../fsm/VrrpState.js';
 
 /** The notify scripts of an instance or a sync group. */
@@ -15,6 +15,8 @@ export interface NotifyCommand {
   readonly argv: readonly string[];
   /** For the log: `notify_master`, `notify`. */
   readonly keyword: string;
+  /** `notify_* COMMAND USER [GROUP]`; null: the global `script_user`. */
+  readonly runAs: ScriptUser | null;
 }
 
 const SPECIFIC: Record<NotifyState, { key: keyof NotifyScripts; keyword: string }> = {
@@ -42,7 +44,9 @@ function commands(scripts: NotifyScripts, state: NotifyState, genericArgs: reado
   const out: NotifyCommand[] = [];
   const specific = SPECIFIC[state];
   const own = scripts[specific.key];
-  if (own !== null) out.push({ argv: own.argv, keyword: specific.keyword });
-  if (scripts.notify !== null) out.push({ argv: [...scripts.notify.argv, ...genericArgs], keyword: 'notify' });
+  if (own !== null) out.push({ argv: own.argv, keyword: specific.keyword, runAs: own.runAs ?? null });
+  if (scripts.notify !== null) {
+    out.push({ argv: [...scripts.notify.argv, ...genericArgs], keyword: 'notify', runAs: scripts.notify.runAs ?? null });
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { ScriptJob } from '../../checker/script/OrderedScriptQueue.js';
+import type { ScriptUser } from '../../config/model/Common.js';
 import type { ScriptOutcome } from '../../checker/script/ScriptProcess.js';
 import type { NotifyState } from '../fsm/VrrpState.js';
 import type { VrrpLog } from '../runtime/VrrpLog.js';
@@ -11,13 +12,20 @@ export interface ScriptQueue {
   pending(queueKey?: string): number;
 }
 
+export interface UserIds {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /** keepalived puts no bound on notify scripts; ours is generous but finite so a hung one cannot wedge the queue. */
 export const DEFAULT_NOTIFY_TIMEOUT_MS = 30_000;
 
 export interface NotifyDispatcherOptions {
   readonly queue: ScriptQueue;
   /** uid/gid of the global `script_user`; null runs as ourselves. */
-  readonly runAs: { readonly uid: number; readonly gid: number } | null;
+  readonly runAs: UserIds | null;
+  /** uid/gid of a script's own `USER [GROUP]`; undefined when the name does not exist. */
+  readonly resolveUser?: (user: ScriptUser) => UserIds | undefined;
   readonly timeoutMs?: number;
   readonly log: VrrpLog;
 }
@@ -62,10 +70,16 @@ export class NotifyDispatcher {
   }
 
   private enqueue(key: string, who: string, commands: readonly NotifyCommand[], fields: Record<string, unknown>): void {
-    const { queue, runAs, log } = this.options;
+    const { queue, log } = this.options;
     for (const command of commands) {
       const label = `${who} ${command.keyword} ${command.argv.join(' ')}`;
-      const job: ScriptJob = { argv: command.argv, uid: runAs?.uid ?? null, gid: runAs?.gid ?? null, timeoutMs: this.timeoutMs, label };
+      const ids = command.runAs === null ? this.options.runAs : this.options.resolveUser?.(command.runAs);
+      if (command.runAs !== null && ids === undefined) {
+        // Never fall back to our own (root) identity for a script meant to run as someone else.
+        log.error({ ...fields, script: command.keyword, user: command.runAs.user }, `${label} not run: user ${command.runAs.user} is unknown`);
+        continue;
+      }
+      const job: ScriptJob = { argv: command.argv, uid: ids?.uid ?? null, gid: ids?.gid ?? null, timeoutMs: this.timeoutMs, label };
       log.debug({ ...fields, script: command.keyword }, `${who} queueing ${command.keyword}: ${command.argv.join(' ')}`);
       void queue.enqueue(key, job).then((outcome) => logOutcome(log, label, fields, command.keyword, outcome));
     }

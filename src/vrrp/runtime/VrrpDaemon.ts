@@ -78,12 +78,18 @@ export class VrrpDaemon {
     const userErrors: VigilError[] = [];
     const runAs = resolveUser(users, config.global.scriptUser, userErrors);
     const runners = scriptRunners(config, users, log, userErrors);
+    const notifyUsers = notifyScriptUsers(config, users, userErrors);
     if (userErrors.length > 0) {
       // Never fall back to running a script as root when its configured user is missing.
       cleanup();
       return { ok: false, errors: userErrors };
     }
-    const notifier = new NotifyDispatcher({ queue: new OrderedScriptQueue(), runAs, log });
+    const notifier = new NotifyDispatcher({
+      queue: new OrderedScriptQueue(),
+      runAs,
+      resolveUser: (user) => notifyUsers.get(userKey(user)),
+      log,
+    });
     const interfaces = new MonitoredInterfaces(linkMonitor, addresses);
     const created = VrrpEngine.create(
       config,
@@ -175,6 +181,25 @@ function scriptRunners(config: VigilConfig, users: ScriptUserTable, log: VrrpLog
         log,
       });
     });
+}
+
+function userKey(user: ScriptUser): string {
+  return `${user.user}:${user.group ?? ''}`;
+}
+
+/** The identities of every `notify* COMMAND USER [GROUP]`, checked before anything runs. */
+function notifyScriptUsers(config: VigilConfig, users: ScriptUserTable, errors: VigilError[]): Map<string, { uid: number; gid: number }> {
+  const resolved = new Map<string, { uid: number; gid: number }>();
+  const owners = [...config.vrrpInstances, ...config.vrrpSyncGroups];
+  for (const owner of owners) {
+    for (const command of [owner.notify, owner.notifyMaster, owner.notifyBackup, owner.notifyFault, owner.notifyStop]) {
+      const user = command?.runAs;
+      if (user === undefined || user === null || resolved.has(userKey(user))) continue;
+      const ids = resolveUser(users, user, errors);
+      if (ids !== null) resolved.set(userKey(user), ids);
+    }
+  }
+  return resolved;
 }
 
 function resolveUser(users: ScriptUserTable, user: ScriptUser | null, errors: VigilError[]): { uid: number; gid: number } | null {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasNetnsSupport, waitFor } from '../../support/netns/index.js';
 import { configText, DirectorBed, instanceText, type DaemonHandle } from './DirectorBed.js';
@@ -95,18 +95,21 @@ describe.skipIf(!support.ok && !mustRun)('Vigil FAULT state, trackers and notify
     await waitFor(() => !existsSync(`/proc/${sleeper}`), { timeoutMs: 10_000, description: 'the script’s background child to be killed' });
   });
 
-  it('runs notify scripts in order with keepalived’s arguments, STOP included', async () => {
+  it('runs notify scripts in order with keepalived’s arguments, STOP included, each as its configured user', async () => {
     const out = bed.path('notify.log');
+    writeFileSync(out, '', { mode: 0o666 });
+    chmodSync(out, 0o666);
     const notify = bed.script('notify.sh', `echo "$@" >> ${out}`);
-    const master = bed.script('master.sh', `sleep 0.3; echo master-script >> ${out}`);
-    const d1 = start('d1', configText(instanceText({ priority: 150, extra: `notify ${notify}\n    notify_master ${master}` })));
+    const master = bed.script('master.sh', `sleep 0.3; echo "master-script $(id -u)" >> ${out}`);
+    // notify_master runs as nobody (`notify_master COMMAND USER`), the generic notify as root.
+    const d1 = start('d1', configText(instanceText({ priority: 150, extra: `notify ${notify}\n    notify_master ${master} nobody` })));
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
     await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('MASTER'), { timeoutMs: WAIT_MS, description: 'notify MASTER' });
     await bed.stop(d1);
     running = running.filter((d) => d !== d1);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual([
       'INSTANCE VI_1 BACKUP 150',
-      'master-script',
+      'master-script 65534',
       'INSTANCE VI_1 MASTER 150',
       'INSTANCE VI_1 STOP 150',
     ]);

@@ -21,17 +21,17 @@ describe('notify commands (keepalived vrrp_notify.c)', () => {
   it('runs the state script as written, then the generic notify with INSTANCE name state priority', () => {
     const s = scripts({ notify: cmd('/etc/vigil/notify.sh', 'extra'), notifyMaster: cmd('/etc/vigil/master.sh'), notifyBackup: cmd('/etc/vigil/backup.sh') });
     expect(instanceNotifyCommands('VI_1', s, 'MASTER', 150)).toEqual([
-      { argv: ['/etc/vigil/master.sh'], keyword: 'notify_master' },
-      { argv: ['/etc/vigil/notify.sh', 'extra', 'INSTANCE', 'VI_1', 'MASTER', '150'], keyword: 'notify' },
+      { argv: ['/etc/vigil/master.sh'], keyword: 'notify_master', runAs: null },
+      { argv: ['/etc/vigil/notify.sh', 'extra', 'INSTANCE', 'VI_1', 'MASTER', '150'], keyword: 'notify', runAs: null },
     ]);
     expect(instanceNotifyCommands('VI_1', s, 'FAULT', 100)).toEqual([
-      { argv: ['/etc/vigil/notify.sh', 'extra', 'INSTANCE', 'VI_1', 'FAULT', '100'], keyword: 'notify' },
+      { argv: ['/etc/vigil/notify.sh', 'extra', 'INSTANCE', 'VI_1', 'FAULT', '100'], keyword: 'notify', runAs: null },
     ]);
-    expect(instanceNotifyCommands('VI_1', scripts({ notifyStop: cmd('/stop') }), 'STOP', 100)).toEqual([{ argv: ['/stop'], keyword: 'notify_stop' }]);
+    expect(instanceNotifyCommands('VI_1', scripts({ notifyStop: cmd('/stop') }), 'STOP', 100)).toEqual([{ argv: ['/stop'], keyword: 'notify_stop', runAs: null }]);
   });
 
   it('gives sync groups GROUP name state', () => {
-    expect(groupNotifyCommands('G1', scripts({ notify: cmd('/n') }), 'BACKUP')).toEqual([{ argv: ['/n', 'GROUP', 'G1', 'BACKUP'], keyword: 'notify' }]);
+    expect(groupNotifyCommands('G1', scripts({ notify: cmd('/n') }), 'BACKUP')).toEqual([{ argv: ['/n', 'GROUP', 'G1', 'BACKUP'], keyword: 'notify', runAs: null }]);
   });
 });
 
@@ -89,6 +89,29 @@ describe('NotifyDispatcher', () => {
       'warn (VI_1) notify /n INSTANCE VI_1 BACKUP 100 exited with status 3',
       'warn (VI_2) notify /n INSTANCE VI_2 FAULT 90 timed out and was killed',
     ]);
+  });
+
+  it('runs a script as its own USER [GROUP], and never as us when that user is unknown', async () => {
+    const jobs: ScriptJob[] = [];
+    const queue = new OrderedScriptQueue(undefined, (job) => {
+      jobs.push(job);
+      return Promise.resolve({ kind: 'exited', code: 0, output: '', durationMs: 1 });
+    });
+    const errors: string[] = [];
+    const dispatcher = new NotifyDispatcher({
+      queue,
+      runAs: { uid: 0, gid: 0 },
+      resolveUser: (user) => (user.user === 'www' ? { uid: 33, gid: 33 } : undefined),
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_f, m) => errors.push(m) },
+    });
+    const s = scripts({
+      notifyMaster: { ...cmd('/m'), runAs: { user: 'www', group: null, pos } },
+      notify: { ...cmd('/n'), runAs: { user: 'ghost', group: null, pos } },
+    });
+    dispatcher.instance('VI_1', s, 'MASTER', 100);
+    await dispatcher.drain(1000);
+    expect(jobs.map((j) => [j.argv[0], j.uid, j.gid])).toEqual([['/m', 33, 33]]);
+    expect(errors).toEqual(['(VI_1) notify /n INSTANCE VI_1 MASTER 100 not run: user ghost is unknown']);
   });
 
   it('gives up waiting for a stuck queue after the drain bound', async () => {
