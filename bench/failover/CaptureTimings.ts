@@ -9,8 +9,8 @@ export interface FailoverTimeline {
   readonly masterGoneNs: bigint;
   /** The backup's first advert after that. */
   readonly backupAdvertNs: bigint | undefined;
-  /** The backup's first gratuitous ARP / unsolicited NA for the VIP after that. */
-  readonly backupAnnounceNs: bigint | undefined;
+  /** When the last of the VIPs got its first gratuitous ARP / unsolicited NA from the backup. */
+  readonly backupAnnouncedNs: bigint | undefined;
 }
 
 export type Trigger = 'crash' | 'sigterm';
@@ -20,7 +20,13 @@ export type Trigger = 'crash' | 'sigterm';
  * announcement by SPA (ARP) or target (NA) = VIP. Returns undefined when the capture does
  * not show the old master going away.
  */
-export function failoverTimeline(frames: readonly PcapFrame[], trigger: Trigger, masterMac: string, backupMac: string, vip: string): FailoverTimeline | undefined {
+export function failoverTimeline(
+  frames: readonly PcapFrame[],
+  trigger: Trigger,
+  masterMac: string,
+  backupMac: string,
+  vips: readonly string[],
+): FailoverTimeline | undefined {
   let masterGoneNs: bigint | undefined;
   for (const f of frames) {
     const a = decodeAdvertFrame(f.data);
@@ -35,30 +41,37 @@ export function failoverTimeline(frames: readonly PcapFrame[], trigger: Trigger,
   }
   if (masterGoneNs === undefined) return undefined;
   let backupAdvertNs: bigint | undefined;
-  let backupAnnounceNs: bigint | undefined;
+  const announced = new Map<string, bigint>();
+  const wanted = new Set(vips);
   for (const f of frames) {
     if (f.timestampNs < masterGoneNs) continue;
     const a = decodeAdvertFrame(f.data);
     if (a.ok && a.ethernet.src === backupMac && a.advert.priority > 0) backupAdvertNs ??= f.timestampNs;
     const arp = decodeArpFrame(f.data);
-    if (arp.ok && arp.ethernet.src === backupMac && arp.arp.senderIp === vip) backupAnnounceNs ??= f.timestampNs;
-    const na = decodeNaFrame(f.data);
-    if (na.ok && na.ethernet.src === backupMac && na.na.target === vip) backupAnnounceNs ??= f.timestampNs;
+    const na = arp.ok ? undefined : decodeNaFrame(f.data);
+    const target = arp.ok && arp.ethernet.src === backupMac ? arp.arp.senderIp : na?.ok && na.ethernet.src === backupMac ? na.na.target : undefined;
+    if (target !== undefined && wanted.has(target) && !announced.has(target)) announced.set(target, f.timestampNs);
   }
-  return { masterGoneNs, backupAdvertNs, backupAnnounceNs };
+  const backupAnnouncedNs = announced.size === wanted.size ? [...announced.values()].reduce((x, y) => (y > x ? y : x)) : undefined;
+  return { masterGoneNs, backupAdvertNs, backupAnnouncedNs };
 }
 
 /**
  * `ip -ts monitor address` lines: `[2026-11-21T10:05:26.123456] 3: eth0    inet 192.0.2.100/24 ...`.
- * Returns the epoch nanoseconds of the first line adding `vip` (run it with TZ=UTC).
+ * Returns the epoch nanoseconds at which the last of `vips` was first added after `afterNs`
+ * (run ip with TZ=UTC), or undefined if one never was.
  */
-export function vipAddedNs(monitorOutput: string, vip: string, afterNs: bigint): bigint | undefined {
-  const line = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{6})\]\s+(?!Deleted)\d+:\s+\S+\s+inet6?\s+(\S+)\//;
+export function vipsAddedNs(monitorOutput: string, vips: readonly string[], afterNs: bigint): bigint | undefined {
+  const line = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{6})\]\s+(?!Deleted)\d+:\s+\S+\s+inet6?\s+([^/\s]+)\//;
+  const wanted = new Set(vips);
+  const added = new Map<string, bigint>();
   for (const text of monitorOutput.split('\n')) {
     const m = line.exec(text);
-    if (m === null || m[3] !== vip) continue;
+    const vip = m?.[3];
+    if (m === null || vip === undefined || !wanted.has(vip) || added.has(vip)) continue;
     const ns = BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt(m[2] ?? '0') * 1000n;
-    if (ns >= afterNs) return ns;
+    if (ns >= afterNs) added.set(vip, ns);
   }
-  return undefined;
+  if (added.size !== wanted.size) return undefined;
+  return [...added.values()].reduce((x, y) => (y > x ? y : x));
 }

@@ -13,7 +13,7 @@
  * Skew_Time for SIGTERM). Asserts nothing: speed is not a test.
  *
  * Run as root after `npm run build`:  node dist/bench/failover/bench.js
- * Environment: BENCH_RUNS (default 7), BENCH_SCENARIOS (`v2,v3`).
+ * Environment: BENCH_RUNS (default 7), BENCH_SCENARIOS (`v2,v3,vips1000`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,14 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { decodeAdvertFrame } from '../../src/vrrp/codec/AdvertCodec.js';
 import { masterDownIntervalUs, skewTimeUs } from '../../src/vrrp/fsm/VrrpTimerMath.js';
 import { hasNetnsSupport, PacketCapture, Topology, waitFor, type NetnsProcess } from '../../test/support/netns/index.js';
-import { failoverTimeline, vipAddedNs, type Trigger } from './CaptureTimings.js';
+import { failoverTimeline, vipsAddedNs, type Trigger } from './CaptureTimings.js';
 import { formatSpread, nsToMs, spread } from './FailoverStats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 const VIGIL_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 const MASTER_MAC = '02:00:00:00:00:01';
 const BACKUP_MAC = '02:00:00:00:00:02';
-const VIP = '192.0.2.100';
 const WAIT_MS = 30_000;
 
 interface Scenario {
@@ -38,22 +37,45 @@ interface Scenario {
   readonly version: 2 | 3;
   readonly advertInt: string;
   readonly advertCs: number;
+  /** The first goes in `virtual_ipaddress` (and the adverts), the rest in `virtual_ipaddress_excluded`. */
+  readonly vips: readonly string[];
+  readonly prefixLength: number;
+  readonly triggers: readonly Trigger[];
+}
+
+/** 2001:db8:1::1 ... : RFC 3849 documentation addresses, as many as asked. */
+function manyIpv6(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `2001:db8:1::${(i + 1).toString(16)}`);
 }
 
 const SCENARIOS: readonly Scenario[] = [
-  { key: 'v2', label: 'VRRPv2, advert_int 1 s', version: 2, advertInt: '1', advertCs: 100 },
-  { key: 'v3', label: 'VRRPv3, advert_int 0.1 s', version: 3, advertInt: '0.1', advertCs: 10 },
+  { key: 'v2', label: 'VRRPv2, advert_int 1 s', version: 2, advertInt: '1', advertCs: 100, vips: ['192.0.2.100'], prefixLength: 24, triggers: ['crash', 'sigterm'] },
+  { key: 'v3', label: 'VRRPv3, advert_int 0.1 s', version: 3, advertInt: '0.1', advertCs: 10, vips: ['192.0.2.100'], prefixLength: 24, triggers: ['crash', 'sigterm'] },
+  {
+    key: 'vips1000',
+    label: 'VRRPv3 over IPv6, advert_int 0.1 s, 1,000 VIPs (1 advertised + 999 excluded)',
+    version: 3,
+    advertInt: '0.1',
+    advertCs: 10,
+    vips: ['2001:db8::100', ...manyIpv6(999)],
+    prefixLength: 64,
+    triggers: ['crash'],
+  },
 ];
 
 type DaemonKind = 'vigil' | 'keepalived';
 
 interface Sample {
   readonly advertMs: number | undefined;
+  /** The last VIP to appear on the backup's interface. */
   readonly vipMs: number | undefined;
+  /** The last VIP to get its first GARP / NA. */
   readonly announceMs: number | undefined;
 }
 
 function configText(s: Scenario, priority: number): string {
+  const [first, ...rest] = s.vips;
+  const excluded = rest.length === 0 ? '' : `virtual_ipaddress_excluded {\n${rest.map((v) => `        ${v}/${s.prefixLength}`).join('\n')}\n    }`;
   return `global_defs {
     router_id bench
 }
@@ -65,8 +87,9 @@ vrrp_instance VI_1 {
     advert_int ${s.advertInt}
     ${s.version === 3 ? 'version 3' : ''}
     virtual_ipaddress {
-        ${VIP}/24
+        ${first ?? ''}/${s.prefixLength}
     }
+    ${excluded}
 }
 `;
 }
@@ -87,45 +110,53 @@ class Bench {
       : this.topo.spawn(host, ['keepalived', '-n', '-l', '-P', '-f', `${base}.conf`, ...pids, '-c', `${base}-checkers.pid`]);
   }
 
-  async holds(host: string): Promise<boolean> {
+  async holds(host: string, vip: string): Promise<boolean> {
     const r = await this.topo.exec(host, ['ip', '-j', 'addr', 'show', 'dev', 'eth0']);
-    return r.stdout.includes(`"local":"${VIP}"`);
+    return r.stdout.includes(`"local":"${vip}"`);
   }
 
-  async oneRun(s: Scenario, backup: DaemonKind, trigger: Trigger): Promise<Sample | undefined> {
-    await this.topo.exec('m', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
+  /** Removes every VIP of the scenario from `host` (what a restart after a crash does first). */
+  async clear(host: string, s: Scenario): Promise<void> {
+    if (s.prefixLength === 64) await this.topo.exec(host, ['ip', '-6', 'addr', 'flush', 'dev', 'eth0', 'scope', 'global']);
+    else for (const vip of s.vips) await this.topo.exec(host, ['ip', 'addr', 'del', `${vip}/${s.prefixLength}`, 'dev', 'eth0']);
+  }
+
+  async oneRun(s: Scenario, trigger: Trigger): Promise<Sample | undefined> {
+    const main = s.vips[0] ?? '';
+    const last = s.vips[s.vips.length - 1] ?? main;
+    await this.clear('m', s);
     const master = this.start('m', 'keepalived', configText(s, 150));
     try {
-      await waitFor(async () => (await this.holds('m')) && !(await this.holds('b')), { timeoutMs: WAIT_MS, intervalMs: 50, description: 'm to become master' });
+      await waitFor(async () => (await this.holds('m', main)) && !(await this.holds('b', main)), { timeoutMs: WAIT_MS, intervalMs: 50, description: 'm to become master' });
+      await waitFor(() => this.holds('m', last), { timeoutMs: WAIT_MS, intervalMs: 50, description: 'm to hold every VIP' });
       // A few adverts so the backup's Master_Down_Timer is running on the master's cadence.
       await new Promise((r) => setTimeout(r, s.advertCs * 30));
-      const capture = await PacketCapture.start(this.topo, { segment: 'lan' }, { file: join(this.dir, `run-${++this.serial}.pcap`), filter: ['vrrp', 'or', 'arp'] });
+      const filter = s.prefixLength === 64 ? ['ip6'] : ['vrrp', 'or', 'arp'];
+      const capture = await PacketCapture.start(this.topo, { segment: 'lan' }, { file: join(this.dir, `run-${++this.serial}.pcap`), filter });
       const monitor = this.topo.spawn('b', ['ip', '-ts', 'monitor', 'address', 'dev', 'eth0'], { env: { TZ: 'UTC' } });
       try {
         // Trigger right after one of the master's adverts is on record, so the capture shows it.
         await waitFor(
-          async () => (await capture.snapshot()).frames.some((f) => {
-            const a = decodeAdvertFrame(f.data);
-            return a.ok && a.ethernet.src === MASTER_MAC && a.advert.priority > 0;
-          }),
+          async () =>
+            (await capture.snapshot()).frames.some((f) => {
+              const a = decodeAdvertFrame(f.data);
+              return a.ok && a.ethernet.src === MASTER_MAC && a.advert.priority > 0;
+            }),
           { timeoutMs: WAIT_MS, intervalMs: 5, description: 'an advert of the master in the capture' },
         );
-        if (trigger === 'crash') {
-          master.signal('SIGKILL');
-        } else {
-          master.signal('SIGTERM');
-        }
-        await waitFor(() => this.holds('b'), { timeoutMs: WAIT_MS, intervalMs: 20, description: 'the backup to hold the VIP' });
-        await new Promise((r) => setTimeout(r, 300));
+        master.signal(trigger === 'crash' ? 'SIGKILL' : 'SIGTERM');
+        await waitFor(() => this.holds('b', last), { timeoutMs: WAIT_MS, intervalMs: 20, description: 'the backup to hold every VIP' });
+        // Let the announcements finish (5 per VIP, garp_master_repeat) before the capture stops.
+        await new Promise((r) => setTimeout(r, s.vips.length > 1 ? 3_000 : 500));
       } finally {
         await monitor.stop({ graceMs: 500 });
       }
       const pcap = await capture.stop();
-      const t = failoverTimeline(pcap.frames, trigger, MASTER_MAC, BACKUP_MAC, VIP);
+      const t = failoverTimeline(pcap.frames, trigger, MASTER_MAC, BACKUP_MAC, s.vips);
       if (t === undefined) return undefined;
-      const added = vipAddedNs(monitor.stdout, VIP, t.masterGoneNs - 5_000_000_000n);
+      const added = vipsAddedNs(monitor.stdout, s.vips, t.masterGoneNs - 5_000_000_000n);
       const since = (ns: bigint | undefined): number | undefined => (ns === undefined ? undefined : nsToMs(ns - t.masterGoneNs));
-      return { advertMs: since(t.backupAdvertNs), vipMs: since(added), announceMs: since(t.backupAnnounceNs) };
+      return { advertMs: since(t.backupAdvertNs), vipMs: since(added), announceMs: since(t.backupAnnouncedNs) };
     } finally {
       await master.stop({ graceMs: 3_000 });
     }
@@ -138,7 +169,7 @@ async function main(): Promise<void> {
     console.log(`bench/failover: cannot run here: ${support.reason}`);
     return;
   }
-  const wanted = new Set((process.env['BENCH_SCENARIOS'] ?? 'v2,v3').split(','));
+  const wanted = new Set((process.env['BENCH_SCENARIOS'] ?? 'v2,v3,vips1000').split(','));
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-failover-'));
   const topo = await Topology.create({
     segments: ['lan'],
@@ -151,7 +182,7 @@ async function main(): Promise<void> {
   try {
     console.log(`bench/failover: ${RUNS} runs per cell; master keepalived (priority 150), backup priority 100; min / median / max from captures`);
     for (const s of SCENARIOS.filter((x) => wanted.has(x.key))) {
-      for (const trigger of ['crash', 'sigterm'] as const) {
+      for (const trigger of s.triggers) {
         const boundUs = trigger === 'crash' ? masterDownIntervalUs(s.version, 100, s.advertCs) : skewTimeUs(s.version, 100, s.advertCs);
         console.log(`\n${s.label}, ${trigger === 'crash' ? 'kill -9 of the master' : 'SIGTERM of the master'} — RFC bound ${(boundUs / 1000).toFixed(1)} ms (${trigger === 'crash' ? 'Master_Down_Interval' : 'Skew_Time'})`);
         for (const backup of ['vigil', 'keepalived'] as const) {
@@ -159,7 +190,7 @@ async function main(): Promise<void> {
           const samples: Sample[] = [];
           try {
             for (let i = 0; i < RUNS; i++) {
-              const sample = await bench.oneRun(s, backup, trigger).catch((e: unknown) => {
+              const sample = await bench.oneRun(s, trigger).catch((e: unknown) => {
                 console.log(`  ${backup} run ${i + 1}: ${(e as Error).message}`);
                 return undefined;
               });
@@ -167,12 +198,13 @@ async function main(): Promise<void> {
             }
           } finally {
             await proc.stop({ graceMs: 5_000 });
-            await topo.exec('b', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
+            await bench.clear('b', s);
           }
           const pick = (f: (x: Sample) => number | undefined): number[] => samples.map(f).filter((x): x is number => x !== undefined);
-          console.log(`  ${backup.padEnd(10)} first advert  ${formatSpread(spread(pick((x) => x.advertMs)))}`);
-          console.log(`  ${''.padEnd(10)} VIP added     ${formatSpread(spread(pick((x) => x.vipMs)))}`);
-          console.log(`  ${''.padEnd(10)} first GARP    ${formatSpread(spread(pick((x) => x.announceMs)))}`);
+          console.log(`  ${backup.padEnd(10)} ${'first advert'.padEnd(17)} ${formatSpread(spread(pick((x) => x.advertMs)))}`);
+          const many = s.vips.length > 1;
+          console.log(`  ${''.padEnd(10)} ${(many ? 'all VIPs added' : 'VIP added').padEnd(17)} ${formatSpread(spread(pick((x) => x.vipMs)))}`);
+          console.log(`  ${''.padEnd(10)} ${(many ? 'all VIPs GARP/NA' : 'first GARP/NA').padEnd(17)} ${formatSpread(spread(pick((x) => x.announceMs)))}`);
         }
       }
     }
