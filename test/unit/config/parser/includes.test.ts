@@ -107,6 +107,26 @@ describe('include with injected files', () => {
     expect(codes(r.diagnostics)).toEqual(['include-depth']);
   });
 
+  it('skips directories: a literal one with a warning, a wildcard match with a note', () => {
+    const files = memoryFiles({ '/c/m.conf': 'include d\ninclude d/*\n', '/c/d/sub/x.conf': 'x\n', '/c/d/a.conf': 'a\n' });
+    const r = parseConfigFile('/c/m.conf', { ...files, configId: 'n' });
+    expect(shape(r.statements)).toEqual(['a']);
+    expect(r.diagnostics.map((d) => [d.severity, d.code, d.pos?.line])).toEqual([
+      ['warning', 'include-unreadable', 1],
+      ['note', 'include-unreadable', 2],
+    ]);
+  });
+
+  it('makes a missing brace alternative an error with includeb', () => {
+    const files = memoryFiles({ '/c/m.conf': 'include {a,b}.conf\nincludeb {a,b}.conf\n', '/c/a.conf': 'a\n' });
+    const r = parseConfigFile('/c/m.conf', { ...files, configId: 'n' });
+    expect(shape(r.statements)).toEqual(['a', 'a']);
+    expect(r.diagnostics.map((d) => [d.severity, d.code, d.pos?.line])).toEqual([
+      ['warning', 'include-missing', 1],
+      ['error', 'include-missing', 2],
+    ]);
+  });
+
   it('resolves includes of parseConfigText relative to the given file name', () => {
     const files = memoryFiles({ '/srv/ka/extra.conf': 'extra\n' });
     const r = parseConfigText('include extra.conf\n', '/srv/ka/keepalived.conf', { ...files, configId: 'n' });
