@@ -1,7 +1,8 @@
 import type { VigilError } from '../core/VigilError.js';
 import { LINUX_ERRNO } from '../netlink/LinuxErrno.js';
 import { decodeErrorReply } from '../netlink/NetlinkAcknowledgement.js';
-import { NLMSG_ERROR } from '../netlink/NetlinkConstants.js';
+import { HOST_IS_LITTLE_ENDIAN } from '../netlink/HostByteOrder.js';
+import { NLMSG_ERROR, NLM_F_ACK } from '../netlink/NetlinkConstants.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 
 /** One "do" request; `ack` says whether this copy carries NLM_F_ACK. */
@@ -70,7 +71,9 @@ interface Group<T> {
 export class AckBatchPipeline<T> {
   private readonly entries: Entry<T>[];
   private readonly bySeq = new Map<number, { entry: Entry<T>; group: Group<T> }>();
+  /** Requests to send, from `head` on (an index, because Array.shift is O(n) on 100,000 entries). */
   private queue: Entry<T>[];
+  private head = 0;
   private sentCount = 0;
   private doneCount = 0;
 
@@ -96,41 +99,38 @@ export class AckBatchPipeline<T> {
   nextGroups(): OutgoingGroup[] {
     const groups: OutgoingGroup[] = [];
     const groupSize = Math.max(1, this.limits.groupSize);
-    while (this.sentCount < this.limits.window && this.queue.length > 0) {
+    // Leave room for the largest request: the group closes before its datagram could overflow.
+    const closeAt = this.limits.maxDatagramBytes - 4096;
+    while (this.sentCount < this.limits.window && this.head < this.queue.length) {
       const room = Math.min(groupSize, this.limits.window - this.sentCount);
-      const members: Entry<T>[] = [];
-      while (members.length < room && this.queue.length > 0) {
-        const entry = this.queue.shift();
-        if (entry !== undefined && entry.state === 'queued') members.push(entry);
-      }
-      if (members.length === 0) break;
-      // Encode without ACK first; the last member is re-encoded with it below.
+      const group: Group<T> = { members: [], ackSeq: 0 };
       const parts: Uint8Array[] = [];
       const seqs: number[] = [];
-      const group: Group<T> = { members: [], ackSeq: 0 };
       let size = 0;
-      for (let i = 0; i < members.length; i++) {
-        const entry = members[i] as Entry<T>;
+      while (group.members.length < room && this.head < this.queue.length) {
+        const entry = this.queue[this.head++] as Entry<T>;
+        if (entry.state !== 'queued') continue;
         const seq = this.allocateSeq();
-        const last = i === members.length - 1;
+        const last = group.members.length === room - 1 || this.head === this.queue.length;
         let bytes = entry.request.encode(seq, last);
-        if (!last && size + bytes.length > this.limits.maxDatagramBytes - 4096) {
-          // Close the group here: this member becomes its ACK carrier.
-          bytes = entry.request.encode(seq, true);
-          this.queue.unshift(...members.slice(i + 1));
-          this.track(entry, group, seq);
-          parts.push(bytes);
-          seqs.push(seq);
-          size += bytes.length;
-          break;
-        }
+        const closing = !last && size + bytes.length > closeAt;
+        // This member becomes the group's ACK carrier.
+        if (closing) bytes = entry.request.encode(seq, true);
         this.track(entry, group, seq);
         parts.push(bytes);
         seqs.push(seq);
         size += bytes.length;
+        if (closing) break;
       }
-      group.ackSeq = seqs[seqs.length - 1] ?? 0;
-      const datagram = new Uint8Array(size);
+      if (group.members.length === 0) break;
+      const lastSeq = seqs[seqs.length - 1] as number;
+      if (!this.carriesAck(parts[parts.length - 1] as Uint8Array)) {
+        // The queue's tail held only settled entries: re-encode the last member with the ACK.
+        const lastEntry = group.members[group.members.length - 1] as Entry<T>;
+        parts[parts.length - 1] = lastEntry.request.encode(lastSeq, true);
+      }
+      group.ackSeq = lastSeq;
+      const datagram = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
       let at = 0;
       for (const part of parts) {
         datagram.set(part, at);
@@ -138,7 +138,16 @@ export class AckBatchPipeline<T> {
       }
       groups.push({ bytes: datagram, seqs });
     }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
     return groups;
+  }
+
+  /** Whether an encoded request has NLM_F_ACK (nlmsghdr flags, host order, offset 6). */
+  private carriesAck(request: Uint8Array): boolean {
+    return (new DataView(request.buffer, request.byteOffset, 8).getUint16(6, HOST_IS_LITTLE_ENDIAN) & NLM_F_ACK) !== 0;
   }
 
   private track(entry: Entry<T>, group: Group<T>, seq: number): void {
@@ -193,7 +202,8 @@ export class AckBatchPipeline<T> {
       delete entry.group;
     }
     this.sentCount -= again.length;
-    this.queue = [...again, ...this.queue];
+    this.queue = [...again, ...this.queue.slice(this.head)];
+    this.head = 0;
     return again.length;
   }
 

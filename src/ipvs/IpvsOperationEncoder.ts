@@ -1,7 +1,8 @@
 import { GENL_HDRLEN } from '../netlink/GenericNetlinkConstants.js';
 import { HOST_IS_LITTLE_ENDIAN } from '../netlink/HostByteOrder.js';
 import { NetlinkAttributeWriter } from '../netlink/NetlinkAttributeWriter.js';
-import { NLMSG_HDRLEN, NLM_F_ACK, NLM_F_REQUEST } from '../netlink/NetlinkConstants.js';
+import { NLA_F_NESTED, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_REQUEST } from '../netlink/NetlinkConstants.js';
+import { encodeInetAddress } from './IpvsAddress.js';
 import {
   IPVS_CMD_ATTR_DEST,
   IPVS_CMD_ATTR_SERVICE,
@@ -11,10 +12,22 @@ import {
   IPVS_CMD_NEW_SERVICE,
   IPVS_CMD_SET_DEST,
   IPVS_CMD_SET_SERVICE,
+  IPVS_DEST_ATTR_ADDR,
+  IPVS_DEST_ATTR_ADDR_FAMILY,
+  IPVS_DEST_ATTR_FWD_METHOD,
+  IPVS_DEST_ATTR_L_THRESH,
+  IPVS_DEST_ATTR_PORT,
+  IPVS_DEST_ATTR_TUN_FLAGS,
+  IPVS_DEST_ATTR_TUN_PORT,
+  IPVS_DEST_ATTR_TUN_TYPE,
+  IPVS_DEST_ATTR_U_THRESH,
+  IPVS_DEST_ATTR_WEIGHT,
   IPVS_GENL_VERSION,
 } from './IpvsConstants.js';
+import { resolveDestSettings } from './IpvsDefaults.js';
+import { forwardingNumber, tunnelTypeNumber } from './IpvsWireValues.js';
 import { writeDestFull, writeDestId } from './IpvsDestAttributes.js';
-import type { IpvsService } from './IpvsModel.js';
+import type { IpvsDest, IpvsService } from './IpvsModel.js';
 import type { IpvsOperation } from './IpvsOperation.js';
 import { writeServiceFull, writeServiceId } from './IpvsServiceAttributes.js';
 
@@ -26,6 +39,51 @@ const COMMANDS: Readonly<Record<IpvsOperation['kind'], number>> = {
   'edit-dest': IPVS_CMD_SET_DEST,
   'delete-dest': IPVS_CMD_DEL_DEST,
 };
+
+/** `struct nlattr` header: u16 length, u16 type, host order (netlink.h). */
+function attributeHeader(view: DataView, at: number, length: number, type: number): void {
+  view.setUint16(at, length, HOST_IS_LITTLE_ENDIAN);
+  view.setUint16(at + 2, type, HOST_IS_LITTLE_ENDIAN);
+}
+
+const DEST_FULL_NEST_BYTES = 96;
+const isUint = (value: number, max: number): boolean => Number.isInteger(value) && value >= 0 && value <= max;
+
+/**
+ * The IPVS_CMD_ATTR_DEST nest of NEW/SET_DEST written directly: the layout of
+ * writeDestFull (ADDR_FAMILY, ADDR, PORT, FWD_METHOD, WEIGHT, TUN_TYPE, TUN_PORT,
+ * TUN_FLAGS, U_THRESH, L_THRESH, each padded to 4 bytes: 96 bytes in all). Returns null
+ * for anything out of range, so that the general writer reports it.
+ */
+function destFullNest(dest: IpvsDest): Uint8Array | null {
+  const d = resolveDestSettings(dest);
+  if (!isUint(d.weight, 0x7fffffff) || !isUint(d.upperThreshold, 0xffffffff) || !isUint(d.lowerThreshold, 0xffffffff)) return null;
+  if (!isUint(d.tunnelPort, 0xffff) || !isUint(d.tunnelFlags, 0xffff) || !isUint(dest.port, 0xffff)) return null;
+  const bytes = new Uint8Array(DEST_FULL_NEST_BYTES);
+  const view = new DataView(bytes.buffer);
+  attributeHeader(view, 0, DEST_FULL_NEST_BYTES, IPVS_CMD_ATTR_DEST | NLA_F_NESTED);
+  attributeHeader(view, 4, 6, IPVS_DEST_ATTR_ADDR_FAMILY);
+  view.setUint16(8, dest.af, HOST_IS_LITTLE_ENDIAN);
+  attributeHeader(view, 12, 20, IPVS_DEST_ATTR_ADDR);
+  bytes.set(encodeInetAddress(dest.af, dest.address), 16);
+  attributeHeader(view, 32, 6, IPVS_DEST_ATTR_PORT);
+  view.setUint16(36, dest.port, false);
+  attributeHeader(view, 40, 8, IPVS_DEST_ATTR_FWD_METHOD);
+  view.setUint32(44, forwardingNumber(d.forwarding), HOST_IS_LITTLE_ENDIAN);
+  attributeHeader(view, 48, 8, IPVS_DEST_ATTR_WEIGHT);
+  view.setUint32(52, d.weight, HOST_IS_LITTLE_ENDIAN);
+  attributeHeader(view, 56, 5, IPVS_DEST_ATTR_TUN_TYPE);
+  bytes[60] = tunnelTypeNumber(d.tunnelType);
+  attributeHeader(view, 64, 6, IPVS_DEST_ATTR_TUN_PORT);
+  view.setUint16(68, d.tunnelPort, false);
+  attributeHeader(view, 72, 6, IPVS_DEST_ATTR_TUN_FLAGS);
+  view.setUint16(76, d.tunnelFlags, HOST_IS_LITTLE_ENDIAN);
+  attributeHeader(view, 80, 8, IPVS_DEST_ATTR_U_THRESH);
+  view.setUint32(84, d.upperThreshold, HOST_IS_LITTLE_ENDIAN);
+  attributeHeader(view, 88, 8, IPVS_DEST_ATTR_L_THRESH);
+  view.setUint32(92, d.lowerThreshold, HOST_IS_LITTLE_ENDIAN);
+  return bytes;
+}
 
 /**
  * Encodes planned operations to the same bytes as `IpvsCodec.buildOperation`, faster:
@@ -46,7 +104,7 @@ export class IpvsOperationEncoder {
     let destNest: Uint8Array | null = null;
     if (operation.kind === 'add-dest' || operation.kind === 'edit-dest') {
       const dest = operation.dest;
-      destNest = new NetlinkAttributeWriter().nest(IPVS_CMD_ATTR_DEST, (w) => writeDestFull(w, dest)).toBytes();
+      destNest = destFullNest(dest) ?? new NetlinkAttributeWriter().nest(IPVS_CMD_ATTR_DEST, (w) => writeDestFull(w, dest)).toBytes();
     } else if (operation.kind === 'delete-dest') {
       const dest = operation.dest;
       destNest = new NetlinkAttributeWriter().nest(IPVS_CMD_ATTR_DEST, (w) => writeDestId(w, dest)).toBytes();

@@ -35,4 +35,10 @@ describe('IpvsOperationEncoder', () => {
     const [operation] = reconcileIpvs([{ service: { kind: 'inet', af: 2, protocol: 'tcp', address: '192.0.2.1', port: 70000, scheduler: 'rr' }, dests: [] }], []);
     expect(() => new IpvsOperationEncoder(37).encode(operation!, 1, true)).toThrow(/port 70000 is outside/);
   });
+
+  it('leaves out-of-range dest values to the codec, which rejects them', () => {
+    const service = { kind: 'inet' as const, af: 2 as const, protocol: 'tcp' as const, address: '192.0.2.1', port: 80, scheduler: 'rr' };
+    const dest = { af: 2 as const, address: '198.51.100.2', port: 80, forwarding: 'droute' as const, weight: -1 };
+    expect(() => new IpvsOperationEncoder(37).encode({ kind: 'add-dest', service, dest }, 1, true)).toThrow(/weight -1 is outside/);
+  });
 });
