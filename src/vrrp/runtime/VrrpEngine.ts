@@ -245,7 +245,7 @@ export class VrrpEngine {
     if (this.started) return;
     this.started = true;
     for (const transport of this.transports) {
-      this.unsubscribe.push(transport.onPacket((packet) => this.receive(transport, packet)));
+      this.unsubscribe.push(transport.onPacket((packet) => this.guarded(`packet on ${transport.ifname}`, () => this.receive(transport, packet))));
       this.unsubscribe.push(
         transport.onError((error) => {
           this.stats.receiveError(transport.ifname);
@@ -277,7 +277,8 @@ export class VrrpEngine {
     const now = this.ports.clock.nowMs;
     for (let due = this.timers.takeDue(now); due !== undefined; due = this.timers.takeDue(now)) {
       const at = now - due.dueMs <= DRIFT_CORRECTION_LIMIT_MS ? due.dueMs : now;
-      this.deliver(due.owner, { type: 'timer-expired', timer: due.timer }, at);
+      const timer = due;
+      this.guarded(`timer ${timer.timer} of ${timer.owner}`, () => this.deliver(timer.owner, { type: 'timer-expired', timer: timer.timer }, at));
     }
     this.rescheduleWakeup();
   }
@@ -384,6 +385,19 @@ export class VrrpEngine {
   }
 
   // --- internals ----------------------------------------------------------------------------
+
+  /**
+   * Runs an input handler from the event loop. A bug in one packet or timer must not take
+   * the whole daemon (and every VIP) down with an uncaught exception: it is logged loudly.
+   */
+  private guarded(what: string, handle: () => void): void {
+    try {
+      handle();
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      this.ports.log.error({ reason: 'internal-error', code: error instanceof VigilError ? error.code : undefined, stack: error.stack }, `internal error handling ${what}: ${error.message}`);
+    }
+  }
 
   private frameSender(ifname: string): FrameSender {
     const sender = this.frameSenders.get(ifname);

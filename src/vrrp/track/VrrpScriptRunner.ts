@@ -125,7 +125,13 @@ export class VrrpScriptRunner {
     if (change === null) return;
     log.info(fields, `VRRP_Script(${name}) ${change}`);
     const status = this.health.status;
-    for (const listener of [...this.listeners]) listener(status);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(status);
+      } catch (e) {
+        log.error({ script: name, error: e instanceof Error ? e.message : String(e) }, `VRRP_Script(${name}) status listener failed`);
+      }
+    }
   }
 }
 

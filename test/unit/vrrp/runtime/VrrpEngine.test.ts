@@ -332,6 +332,24 @@ describe('VrrpEngine on a simulated LAN (real codecs, receive checks and state m
     expect(d2.logged(/^\(VI_1\) removing VIPs\.$/)).toHaveLength(1);
   });
 
+  it('logs an internal error in a packet handler instead of letting it kill the daemon', async () => {
+    const lan = new SimulatedLan();
+    const d2 = lan.add({ name: 'd2', n: 2, config: conf(instanceBlock({ priority: 100 })) });
+    await lan.startAll();
+    await lan.until(() => d2.state() === 'MASTER', 10_000);
+    const original = d2.addressesOf.bind(d2);
+    d2.addressesOf = () => {
+      throw new Error('interface table exploded');
+    };
+    d2.engine.onAddressChange(); // forces the receive path to rebuild its own-address list
+    const fields = { version: 2 as const, vrid: 51, priority: 200, adverIntSec: 1, authType: 1, authData: Buffer.from('s3cret\0\0'), addresses: ['192.0.2.100'] };
+    expect(() => lan.inject(d2, encode(fields, '192.0.2.9', '224.0.0.18'))).not.toThrow();
+    expect(d2.logged(/internal error handling packet on eth0: interface table exploded/)).toHaveLength(1);
+    d2.addressesOf = original;
+    lan.inject(d2, encode(fields, '192.0.2.9', '224.0.0.18'));
+    expect(d2.state()).toBe('BACKUP');
+  });
+
   it('refuses to start when the interface is missing or AH authentication is configured', () => {
     const lan = new SimulatedLan();
     const missing = conf(instanceBlock({ priority: 100 }).replace('interface eth0', 'interface eth9'));
