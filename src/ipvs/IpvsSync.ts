@@ -88,6 +88,8 @@ export class IpvsSync {
   private pendingChecker = false;
   private driftTimer: unknown;
   private running = false;
+  /** start() was called and has not finished: events now are planned right after it. */
+  private starting = false;
   private passes = 0;
   private lastPass: IpvsSyncPass | null = null;
   private lastError: string | null = null;
@@ -139,7 +141,7 @@ export class IpvsSync {
       return;
     }
     this.states.set(event.state.configIndex, event.state);
-    if (!this.running || this.pendingChecker) return;
+    if ((!this.running && !this.starting) || this.pendingChecker) return;
     this.pendingChecker = true;
     void this.enqueue(async () => {
       this.pendingChecker = false;
@@ -148,6 +150,7 @@ export class IpvsSync {
   }
 
   start(): Promise<IpvsSyncPass> {
+    this.starting = true;
     return this.enqueue(async () => {
       const global = this.config.global;
       if (global.lvsFlush) {
@@ -158,6 +161,7 @@ export class IpvsSync {
       const current = await this.options.kernel.dumpTable({ counters: false });
       const pass = await this.pass('start', current);
       this.running = true;
+      this.starting = false;
       this.armDriftRepair();
       return pass;
     });

@@ -266,4 +266,30 @@ describe('IpvsSync', () => {
     expect(log.matching(/outside Vigil/)).toEqual([]);
     client.close();
   });
+
+  it('applies a checker event that arrives while start is still programming the kernel', async () => {
+    const kernel = new FakeIpvsKernel();
+    const client = await IpvsClient.open({ open: fakeIpvsTransport(kernel).open });
+    const config = model(BASE);
+    let fired = false;
+    let sync: IpvsSync | undefined;
+    // The event lands after the start pass planned, while its writes are in flight.
+    const wrapped = {
+      ...{ dumpTable: client.dumpTable.bind(client), flush: client.flush.bind(client), setTimeouts: client.setTimeouts.bind(client) },
+      ...{ daemons: client.daemons.bind(client), startDaemon: client.startDaemon.bind(client), stopDaemon: client.stopDaemon.bind(client) },
+      apply: (operations: Parameters<IpvsClient['apply']>[0]) => {
+        if (!fired) {
+          fired = true;
+          sync?.checkerEvent({ kind: 'virtual-server', state: stateOf(config, 0, [true, false], [2, 0]) });
+        }
+        return client.apply(operations);
+      },
+    };
+    sync = new IpvsSync({ kernel: wrapped, config, timers: new ManualTimers(), driftRepairIntervalMs: 30_000 });
+    await sync.start();
+    await sync.settled();
+    expect(fired).toBe(true);
+    expect(kernel.table()[0]?.dests.map((d) => d.address)).toEqual(['198.51.100.2']);
+    client.close();
+  });
 });
