@@ -15,7 +15,7 @@ import { kernelVmAvailable, runInKernel, type KernelRunResult } from '../../supp
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const GUEST_SCRIPT = join(repoRoot, 'dist/test/integration/ipvs/vm/ipvsKernelChecks.js');
 /** Sources the guest script is compiled from; a newer one means dist/ is stale. */
-const SOURCE_DIRS = ['src/ipvs', 'src/cli/commands', 'src/netlink', 'src/config/model', 'test/integration/ipvs/vm'];
+const SOURCE_DIRS = ['src/ipvs', 'src/cli', 'src/netlink', 'src/config', 'src/core', 'test/integration/ipvs/vm'];
 
 const availability = await kernelVmAvailable();
 const isRoot = process.getuid?.() === 0;
