@@ -27,7 +27,7 @@ export interface AnnouncementSpacing {
  * broadcast) and unsolicited neighbour advertisements (IPv6 VIPs; RFC 4861 §7.2.6: from
  * the VIP to ff02::1, Override set, target link-layer option) for one instance, as
  * keepalived sends them (vrrp.c `vrrp_send_link_update`): `repeat` rounds of one packet
- * per VIP, logging one line per VIP and burst. A burst stops early when `stillWanted`
+ * per VIP, logging one line per VIP and burst (after the first round). A burst stops early when `stillWanted`
  * turns false (the instance left MASTER meanwhile).
  */
 export class AnnouncementSender {
@@ -40,7 +40,7 @@ export class AnnouncementSender {
   /** Sends the burst; resolves with the number of frames sent. */
   async burst(vips: readonly InstanceVip[], repeat: number, stillWanted: () => boolean): Promise<number> {
     const { log } = this.ports;
-    const prepared: { vip: InstanceVip; ifname: string; frame: Buffer; interval: number }[] = [];
+    const prepared: { vip: InstanceVip; ifname: string; frame: Buffer; interval: number; v6: boolean }[] = [];
     for (const vip of vips) {
       const ifname = typeof vip.spec.interface === 'string' ? vip.spec.interface : undefined;
       if (ifname === undefined) continue;
@@ -53,13 +53,7 @@ export class AnnouncementSender {
       const frame = v6
         ? encodeUnsolicitedNaFrame({ target: vip.address, mac, router: this.ports.interfaces.ipv6Forwarding(ifname) })
         : encodeGratuitousArpFrame({ address: vip.address, senderMac: mac });
-      log.info(
-        { instance: this.instanceName, interface: ifname, vip: vip.address },
-        v6
-          ? `(${this.instanceName}) Sending/queueing Unsolicited Neighbour Adverts on ${ifname} for ${vip.address}`
-          : `(${this.instanceName}) Sending/queueing gratuitous ARPs on ${ifname} for ${vip.address}`,
-      );
-      prepared.push({ vip, ifname, frame, interval: v6 ? this.spacing.gnaIntervalMs : this.spacing.garpIntervalMs });
+      prepared.push({ vip, ifname, frame, interval: v6 ? this.spacing.gnaIntervalMs : this.spacing.garpIntervalMs, v6 });
     }
     let sent = 0;
     for (let round = 0; round < repeat; round++) {
@@ -69,7 +63,21 @@ export class AnnouncementSender {
         await this.ports.frameSender(p.ifname).send(p.frame);
         sent++;
       }
+      // One line per VIP, as keepalived logs them, but only once every VIP has had its first
+      // announcement: with a thousand VIPs the logging would otherwise delay the last one.
+      if (round === 0) this.logAnnounced(prepared);
     }
     return sent;
+  }
+
+  private logAnnounced(prepared: readonly { vip: InstanceVip; ifname: string; v6: boolean }[]): void {
+    for (const { vip, ifname, v6 } of prepared) {
+      this.ports.log.info(
+        { instance: this.instanceName, interface: ifname, vip: vip.address },
+        v6
+          ? `(${this.instanceName}) Sending/queueing Unsolicited Neighbour Adverts on ${ifname} for ${vip.address}`
+          : `(${this.instanceName}) Sending/queueing gratuitous ARPs on ${ifname} for ${vip.address}`,
+      );
+    }
   }
 }
