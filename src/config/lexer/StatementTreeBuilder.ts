@@ -49,8 +49,8 @@ export class StatementTreeBuilder {
       return;
     }
     switch (line.kind) {
-      case 'words':
-        this.addStatement(line.words);
+      case 'statement':
+        this.addStatement(line.keyword, line.args);
         break;
       case 'open':
         this.openBlock(line.pos);
@@ -89,15 +89,13 @@ export class StatementTreeBuilder {
     return this.stack[this.stack.length - 1]!;
   }
 
-  private addStatement(words: readonly Word[]): void {
-    const keyword = words[0];
-    if (!keyword) return;
+  private addStatement(keyword: Word, args: readonly Word[]): void {
     if (++this.statementCount > this.maxStatements) {
       this.sink.error('config-too-large', `more than ${this.maxStatements} statements; parsing stopped here`, keyword.pos);
       this.stopped = true;
       return;
     }
-    const statement: OpenStatement = { keyword, args: words.slice(1) };
+    const statement: OpenStatement = { keyword, args };
     this.top.statements.push(statement);
     this.blockCandidate = statement;
   }

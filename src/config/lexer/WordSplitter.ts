@@ -152,26 +152,43 @@ function readEscape(text: string, at: number): [string, number] {
   return [SIMPLE_ESCAPES[ch] ?? ch, at + 1];
 }
 
-/**
- * Split one preprocessed config line into positioned words, reporting unterminated quotes and
- * a stray trailing `;` (stripped, since it is a C-style habit keepalived would keep as text).
- */
-export function splitLineWords(line: PositionedText, sink: DiagnosticSink): Word[] {
-  const { words, semicolonAt } = fastPathApplies(line.text) ? splitPlain(line) : splitEscaped(line, sink);
-  // A trailing unquoted ';' is a C-style habit; keepalived would keep it as part of the value.
-  const last = words[words.length - 1];
-  if (last && semicolonAt >= 0) {
-    sink.warning('stray-semicolon', "stray ';' at the end of a line was removed (keepalived does not use ';')", line.posAt(semicolonAt));
-    const stripped = last.text.replace(/;+$/, '');
-    if (stripped.length === 0 && !last.quoted) words.pop();
-    else words[words.length - 1] = { text: stripped, quoted: last.quoted, pos: last.pos };
-  }
-  return words;
+/** The words of one line: the keyword and its arguments. */
+export interface LineWords {
+  readonly keyword: Word | null;
+  readonly args: readonly Word[];
 }
 
-/** Words of a line, and the offset of a literal `;` ending the last one (or -1). */
+/** Shared by every statement without arguments (never mutated). */
+const NO_ARGS: readonly Word[] = Object.freeze([]);
+
+/**
+ * Split one preprocessed config line into its keyword and positioned arguments, reporting
+ * unterminated quotes and a stray trailing `;` (stripped, since it is a C-style habit that
+ * keepalived would keep as part of the value).
+ */
+export function splitLineWords(line: PositionedText, sink: DiagnosticSink): LineWords {
+  const split = fastPathApplies(line.text) ? splitPlain(line) : splitEscaped(line, sink);
+  let { keyword } = split;
+  const args = split.args;
+  if (split.semicolonAt >= 0) {
+    sink.warning('stray-semicolon', "stray ';' at the end of a line was removed (keepalived does not use ';')", line.posAt(split.semicolonAt));
+    const last = args.length > 0 ? args[args.length - 1]! : keyword!;
+    const stripped = { text: last.text.replace(/;+$/, ''), quoted: last.quoted, pos: last.pos };
+    const drop = stripped.text.length === 0 && !last.quoted;
+    if (args.length > 0) {
+      if (drop) args.pop();
+      else args[args.length - 1] = stripped;
+    } else {
+      keyword = drop ? null : stripped;
+    }
+  }
+  return { keyword, args: args.length > 0 ? args : NO_ARGS };
+}
+
+/** A split line; `semicolonAt` is the offset of a literal `;` ending the last word, or -1. */
 interface SplitLine {
-  readonly words: Word[];
+  readonly keyword: Word | null;
+  readonly args: Word[];
   readonly semicolonAt: number;
 }
 
@@ -190,7 +207,8 @@ function splitEscaped(line: PositionedText, sink: DiagnosticSink): SplitLine {
   }
   const lastRaw = words[words.length - 1];
   const semicolonAt = lastRaw && lastRaw.endsLiteral && text.charCodeAt(lastRaw.end - 1) === SEMICOLON ? lastRaw.end - 1 : -1;
-  return { words: words.map((raw) => ({ text: raw.text, quoted: raw.quoted, pos: line.posAt(raw.start) })), semicolonAt };
+  const positioned = words.map((raw) => ({ text: raw.text, quoted: raw.quoted, pos: line.posAt(raw.start) }));
+  return { keyword: positioned[0] ?? null, args: positioned.slice(1), semicolonAt };
 }
 
 const QUOTE_OR_ESCAPE = /["'\\]/;
@@ -199,11 +217,17 @@ function fastPathApplies(text: string): boolean {
   return !QUOTE_OR_ESCAPE.test(text);
 }
 
+/**
+ * Words of the line being split, reused from line to line: arrays grown by push() keep spare
+ * capacity, so each line's arguments are copied out at their exact size instead.
+ */
+const scratch: Word[] = [];
+
 /** Whitespace split for the common line with no quotes or escapes. */
 function splitPlain(line: PositionedText): SplitLine {
   const text = line.text;
-  const words: Word[] = [];
   const len = text.length;
+  scratch.length = 0;
   let i = 0;
   let lastEnd = -1;
   while (i < len) {
@@ -211,8 +235,11 @@ function splitPlain(line: PositionedText): SplitLine {
     if (i >= len) break;
     const start = i;
     while (i < len && !isWhite(text.charCodeAt(i))) i++;
-    words.push({ text: text.slice(start, i), quoted: false, pos: line.posAt(start) });
+    scratch.push({ text: text.slice(start, i), quoted: false, pos: line.posAt(start) });
     lastEnd = i;
   }
-  return { words, semicolonAt: lastEnd > 0 && text.charCodeAt(lastEnd - 1) === SEMICOLON ? lastEnd - 1 : -1 };
+  const keyword = scratch[0] ?? null;
+  const args = scratch.length > 1 ? scratch.slice(1) : [];
+  scratch.length = 0;
+  return { keyword, args, semicolonAt: lastEnd > 0 && text.charCodeAt(lastEnd - 1) === SEMICOLON ? lastEnd - 1 : -1 };
 }

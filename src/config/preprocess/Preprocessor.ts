@@ -149,10 +149,10 @@ export class Preprocessor {
         if (c === OPEN_BRACE) return { kind: 'open', pos: head.posAt(0) };
         if (c === CLOSE_BRACE) return { kind: 'close', pos: head.posAt(0) };
       }
-      const words = splitLineWords(head, this.ctx.sink);
-      if (words.length === 0) continue;
-      if (words[0]!.text === 'include_check') this.applyIncludeCheck(words);
-      return { kind: 'words', words };
+      const { keyword, args } = splitLineWords(head, this.ctx.sink);
+      if (!keyword) continue;
+      if (keyword.text === 'include_check') this.applyIncludeCheck(keyword, args);
+      return { kind: 'statement', keyword, args };
     }
   }
 
@@ -367,15 +367,15 @@ export class Preprocessor {
 
   // ---- includes ------------------------------------------------------------------------------
 
-  private applyIncludeCheck(words: readonly Word[]): void {
+  private applyIncludeCheck(keyword: Word, args: readonly Word[]): void {
     const { checks, ignored } = applyIncludeCheckStatement(
-      words.slice(1).map((w) => w.text),
+      args.map((w) => w.text),
       this.includeChecks,
     );
     this.includeChecks = checks;
     for (const word of ignored) {
-      const w = words.find((x) => x.text === word);
-      this.ctx.sink.warning('include-check-unknown', `include_check option '${word}' ignored`, w?.pos ?? words[0]!.pos);
+      const w = args.find((x) => x.text === word);
+      this.ctx.sink.warning('include-check-unknown', `include_check option '${word}' ignored`, w?.pos ?? keyword.pos);
     }
   }
 
