@@ -219,7 +219,7 @@ export const USAGE = `Usage: vigil [OPTION...]            run the daemon (keepal
        vigil -t [-f FILE] [--json]   check a configuration and exit
        vigil -d [-f FILE]            print the fully resolved configuration as JSON
        vigil config convert FILE --to yaml|keepalived
-       vigil status [--json] | vigil reload | vigil ipvs list | vigil lab
+       vigil ipvs list [--stats|--rate] [--json] | vigil ipvs diff [-f FILE]
 
   -f, --use-file=FILE          use FILE (default ${DEFAULT_CONFIG_FILE})
   -P, --vrrp                   only run the VRRP side
