@@ -16,7 +16,7 @@ export { addressKey, describeAddress, isTentative, type InterfaceAddress } from 
 export { describeAddressRequest, type AddressRequest } from './AddressRequest.js';
 export { scopeName, scopeNumber, type AddressScopeName } from './AddressScope.js';
 export { netlinkPackageTransport, type NetlinkPackageTransportOptions } from './NetlinkPackageTransport.js';
-export { isNetlinkAddonPatched, netlinkAddonPatchLevel, NETLINK_PATCH_LEVEL } from './NetlinkPackagePatch.js';
+export { isNetlinkAddonPatched, netlinkAddonPatchLevel, NETLINK_PATCH_LEVEL } from '../NetlinkPackagePatch.js';
 export type { RtnlTransport, RtnlTransportHandler, RtnlTransportOpener, RtnlTransportOptions } from './RtnlTransport.js';
 export { SILENT_RTNL_LOG, type RtnlLog } from './RtnlLog.js';
 export { SYSTEM_TIMERS, type RtnlTimers } from './RtnlTimers.js';
