@@ -19,9 +19,11 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 function compileHarness(into: string): void {
   const sources = [
     'src/core/VigilError.ts',
-    ...readdirSync(join(repoRoot, 'test/support/netns'))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => `test/support/netns/${f}`),
+    ...['src/lab/netns', 'test/support/netns'].flatMap((dir) =>
+      readdirSync(join(repoRoot, dir))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${dir}/${f}`),
+    ),
   ];
   for (const rel of sources) {
     const out = ts.transpileModule(readFileSync(join(repoRoot, rel), 'utf8'), {

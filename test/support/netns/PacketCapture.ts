@@ -1,7 +1,6 @@
 import { VigilError } from '../../../src/core/VigilError.js';
-import type { NetnsProcess } from './NetnsProcess.js';
+import type { NetnsProcess, Topology } from '../../../src/lab/netns/index.js';
 import { readPcapFile, type PcapFile } from './PcapReader.js';
-import type { Topology } from './Topology.js';
 
 /**
  * Where to listen, always from inside the bridge namespace:

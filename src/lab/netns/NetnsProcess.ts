@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { VigilError } from '../../../src/core/VigilError.js';
+import { VigilError } from '../../core/VigilError.js';
 import { killGroup } from './CommandRunner.js';
 import { runningGroupMembers } from './ProcessTable.js';
 import { waitFor } from './waitFor.js';

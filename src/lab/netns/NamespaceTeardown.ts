@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { VigilError } from '../../../src/core/VigilError.js';
+import { VigilError } from '../../core/VigilError.js';
 import { runCommand } from './CommandRunner.js';
 import { isProcessRunning } from './ProcessTable.js';
 import { waitFor } from './waitFor.js';

@@ -1,4 +1,4 @@
-import { VigilError } from '../../../src/core/VigilError.js';
+import { VigilError } from '../../core/VigilError.js';
 import { killGroup, runChecked, runCommand, type CommandResult } from './CommandRunner.js';
 import { registerForExitCleanup, unregisterFromExitCleanup, type ExitCleanupTarget } from './ExitCleanup.js';
 import { bridgeNamespaceName, hostNamespaceName, newTopologyTag } from './NamespaceName.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VigilError } from '../../../src/core/VigilError.js';
+import { VigilError } from '../../core/VigilError.js';
 
 export interface WaitForOptions {
   /** Hard upper bound; the probe runs at least once even when this is 0. */
