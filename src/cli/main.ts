@@ -10,6 +10,7 @@ import { runDumpConf } from './commands/dumpConf.js';
 import { runConfigConvert } from './commands/configConvert.js';
 import { runDaemon } from './commands/daemon.js';
 import { runIpvsCommand } from './commands/ipvsCommand.js';
+import { runLabCommand } from './commands/lab.js';
 
 function packageVersion(): string {
   // dist/src/cli/main.js -> package.json three levels up (also works from src/ under vitest).
@@ -27,6 +28,7 @@ function packageVersion(): string {
 export async function runCli(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
   // `vigil ipvs` has options of its own (--stats, --rate, ...) that the global parser does not know.
   if (argv[0] === 'ipvs') return runIpvsCommand(argv.slice(1), io);
+  if (argv[0] === 'lab') return runLabCommand(argv.slice(1), io);
   const parsed = parseCliArgs(argv);
   if (!parsed.ok) {
     io.stderr(`vigil: ${parsed.error}\n${USAGE}\n`);
@@ -51,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo)
         const defaults = { configFile: cmd.options.configFile, json: cmd.options.json, ...(cmd.options.configId !== undefined && { configId: cmd.options.configId }) };
         return runIpvsCommand(cmd.args, io, defaults);
       }
+      if (cmd.name === 'lab') return runLabCommand(cmd.args, io);
       io.stderr(`vigil ${cmd.name}: not available in this version of Vigil (see README, "Status")\n`);
       return EXIT_USAGE;
     case 'daemon':

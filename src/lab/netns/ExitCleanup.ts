@@ -4,7 +4,9 @@ export interface ExitCleanupTarget {
   cleanupSync(): void;
 }
 
+/** Targets cleaned on `exit`; the subset in `onSignals` is also cleaned on a fatal signal. */
 const live = new Set<ExitCleanupTarget>();
+const onSignals = new Set<ExitCleanupTarget>();
 let installed = false;
 
 /** SIGINT/SIGTERM/SIGHUP skip `exit` handlers by default, so they get their own. */
@@ -15,18 +17,27 @@ const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
  * with a signal, in case the test never reached its own `destroy()`. SIGKILL cannot be
  * caught: its leftovers are for the stale-namespace sweeper.
  */
-export function registerForExitCleanup(target: ExitCleanupTarget): void {
+export function registerForExitCleanup(target: ExitCleanupTarget, opts: { cleanupOnSignals?: boolean } = {}): void {
   install();
   live.add(target);
+  // A program that handles SIGINT/SIGTERM itself (`vigil lab` stops its daemons gracefully)
+  // opts out of the signal path; the `exit` handler still covers it.
+  if (opts.cleanupOnSignals ?? true) onSignals.add(target);
 }
 
 export function unregisterFromExitCleanup(target: ExitCleanupTarget): void {
   live.delete(target);
+  onSignals.delete(target);
 }
 
 function cleanupAll(): void {
-  for (const t of [...live]) {
+  cleanup(live);
+}
+
+function cleanup(targets: Set<ExitCleanupTarget>): void {
+  for (const t of [...targets]) {
     live.delete(t);
+    onSignals.delete(t);
     try {
       t.cleanupSync();
     } catch {
@@ -41,7 +52,7 @@ function install(): void {
   process.on('exit', cleanupAll);
   for (const sig of FATAL_SIGNALS) {
     const onSignal = (): void => {
-      cleanupAll();
+      cleanup(onSignals);
       process.removeListener(sig, onSignal);
       // With no other listener left, re-raising gives the default action (terminate with
       // the signal); if someone else listens, they decide what the signal means.

@@ -13,6 +13,11 @@ export interface CreateOptions {
   sweepStale?: boolean;
   /** Bound on waiting for every link to come up after setup (default 10 s). */
   readyTimeoutMs?: number;
+  /**
+   * Clean up on SIGINT/SIGTERM/SIGHUP (default true). False for a program that handles those
+   * signals itself and calls `destroy()`; process exit is still covered either way.
+   */
+  cleanupOnSignals?: boolean;
 }
 
 export interface ExecOptions {
@@ -74,7 +79,7 @@ export class Topology implements ExitCleanupTarget {
     const plan = planTopology(spec);
     if (opts.sweepStale ?? true) await sweepStaleNamespaces();
     const topo = new Topology(plan);
-    registerForExitCleanup(topo);
+    registerForExitCleanup(topo, { cleanupOnSignals: opts.cleanupOnSignals ?? true });
     try {
       await topo.build(opts.readyTimeoutMs ?? 10_000);
     } catch (e) {

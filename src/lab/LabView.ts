@@ -1,0 +1,56 @@
+import type { BoardState } from './InstanceStateBoard.js';
+import type { DirectorLogEvent } from './DirectorLogLine.js';
+import type { ProbeRound } from './LabHostScripts.js';
+
+/** Everything one line of the live view shows. */
+export interface LabSnapshot {
+  elapsedMs: number;
+  /** instance name -> director -> state */
+  instances: readonly { name: string; vip: string; states: readonly { director: string; state: BoardState }[] }[];
+  /** vip -> directors whose interface carries it (a killed director may still carry one) */
+  vipHolders: ReadonlyMap<string, readonly string[]>;
+  /** The last probe round from the client; undefined before the first. */
+  probe: ProbeRound | undefined;
+  realServers: readonly { name: string; address: string }[];
+}
+
+export function formatElapsed(elapsedMs: number): string {
+  return `[${(elapsedMs / 1000).toFixed(1).padStart(5)}s]`;
+}
+
+/**
+ * One status line:
+ * `[ 12.0s] FRONT d1=MASTER d2=BACKUP | BACK d1=MASTER d2=BACKUP | 203.0.113.100 on d1 | ... | rs1 198.51.100.11 answers "rs1" | ...`
+ * A VIP still configured on a director whose Vigil is not running is shown as left behind.
+ */
+export function formatStatusLine(s: LabSnapshot): string {
+  const parts: string[] = [];
+  for (const inst of s.instances) {
+    parts.push(`${inst.name} ${inst.states.map((x) => `${x.director}=${x.state}`).join(' ')}`);
+  }
+  for (const inst of s.instances) {
+    const holders = s.vipHolders.get(inst.vip) ?? [];
+    const down = new Set(inst.states.filter((x) => x.state === 'DOWN').map((x) => x.director));
+    const live = holders.filter((h) => !down.has(h));
+    const stale = holders.filter((h) => down.has(h));
+    let text = `${inst.vip} on ${live.length === 0 ? 'nobody' : live.join('+')}`;
+    if (stale.length > 0) text += ` (left behind on ${stale.join('+')}, whose Vigil is not running)`;
+    parts.push(text);
+  }
+  for (const rs of s.realServers) {
+    if (s.probe === undefined) {
+      parts.push(`${rs.name} not probed yet`);
+      continue;
+    }
+    const answer = s.probe.answers[rs.name];
+    parts.push(
+      typeof answer === 'string' ? `${rs.name} ${rs.address} answers "${answer}"` : `${rs.name} ${rs.address} ${s.probe.errors[rs.name] ?? 'no answer'}`,
+    );
+  }
+  return `${formatElapsed(s.elapsedMs)} ${parts.join(' | ')}`;
+}
+
+/** A director's state change in keepalived's words: `[  4.1s] d1: (FRONT) Entering MASTER STATE (reason: sync-group)`. */
+export function formatTransitionLine(elapsedMs: number, director: string, e: Extract<DirectorLogEvent, { kind: 'transition' }>): string {
+  return `${formatElapsed(elapsedMs)} ${director}: ${e.msg}${e.reason ? ` (reason: ${e.reason})` : ''}`;
+}
