@@ -23,7 +23,9 @@ export interface BuildInfo {
  */
 export class VigilMetrics {
   private readonly transitions = new Counter('vigil_vrrp_transitions_total', 'VRRP state transitions.', ['instance', 'from', 'to']);
-  private readonly checkResults = new Counter('vigil_checker_results_total', 'Health check probe results.', ['virtual_server', 'real_server', 'checker', 'result']);
+  // Probes are shared between real servers that check the same target, so results are
+  // counted per checker kind; per-server health is vigil_real_server_up.
+  private readonly checkResults = new Counter('vigil_checker_results_total', 'Health check probe results.', ['checker', 'result']);
   private readonly checkFailures = new Counter('vigil_checker_failures_total', 'Failed health check probes by reason.', ['checker', 'reason']);
   private readonly probeDuration = new Histogram('vigil_checker_probe_duration_seconds', 'Health check probe duration.', ['checker'], PROBE_DURATION_BUCKETS_S);
   private readonly ipvsOperations = new Counter('vigil_ipvs_operations_total', 'IPVS operations sent to the kernel, by sync pass reason.', ['reason']);
@@ -37,9 +39,9 @@ export class VigilMetrics {
     this.transitions.inc({ instance, from, to });
   }
 
-  /** One probe result; `checker` is the kind (`TCP_CHECK`, `HTTP_GET`, ...), `reason` set on failure. */
-  checkerResult(result: { virtualServer: string; realServer: string; checker: string; ok: boolean; durationSeconds: number; reason?: string }): void {
-    this.checkResults.inc({ virtual_server: result.virtualServer, real_server: result.realServer, checker: result.checker, result: result.ok ? 'success' : 'failure' });
+  /** One probe result; `checker` is the keepalived block name (`TCP_CHECK`, `HTTP_GET`, ...), `reason` set on failure. */
+  checkerResult(result: { checker: string; ok: boolean; durationSeconds: number; reason?: string }): void {
+    this.checkResults.inc({ checker: result.checker, result: result.ok ? 'success' : 'failure' });
     if (!result.ok) this.checkFailures.inc({ checker: result.checker, reason: result.reason ?? 'unknown' });
     this.probeDuration.observe({ checker: result.checker }, result.durationSeconds);
   }
