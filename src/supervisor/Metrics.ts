@@ -9,6 +9,11 @@ const VRRP_STATES: readonly VrrpState[] = ['INIT', 'BACKUP', 'MASTER', 'FAULT'];
 /** Probe latencies: connect_timeout defaults to 5 s (keepalived check_data.c), so buckets reach past it. */
 const PROBE_DURATION_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * Label names avoid `instance` and `job`: Prometheus sets those on every scraped series and
+ * renames a clashing label to `exported_instance` (seen with Prometheus 2.42), so the VRRP
+ * instance is `vrrp_instance`.
+ */
 export interface BuildInfo {
   readonly version: string;
   readonly nodeVersion: string;
@@ -22,7 +27,7 @@ export interface BuildInfo {
  *   receive counters, real servers, IPVS ownership), so nothing can drift from `vigil status`.
  */
 export class VigilMetrics {
-  private readonly transitions = new Counter('vigil_vrrp_transitions_total', 'VRRP state transitions.', ['instance', 'from', 'to']);
+  private readonly transitions = new Counter('vigil_vrrp_transitions_total', 'VRRP state transitions.', ['vrrp_instance', 'from', 'to']);
   // Probes are shared between real servers that check the same target, so results are
   // counted per checker kind; per-server health is vigil_real_server_up.
   private readonly checkResults = new Counter('vigil_checker_results_total', 'Health check probe results.', ['checker', 'result']);
@@ -36,7 +41,7 @@ export class VigilMetrics {
   constructor(private readonly build: BuildInfo) {}
 
   vrrpTransition(instance: string, from: VrrpState, to: VrrpState): void {
-    this.transitions.inc({ instance, from, to });
+    this.transitions.inc({ vrrp_instance: instance, from, to });
   }
 
   /** One probe result; `checker` is the keepalived block name (`TCP_CHECK`, `HTTP_GET`, ...), `reason` set on failure. */
@@ -83,18 +88,18 @@ export class VigilMetrics {
     if (status.vrrp) {
       const { instances, receive } = status.vrrp;
       families.push(
-        gauge('vigil_vrrp_state', 'VRRP state of each instance: 1 for the current state, 0 for the others.', instances.flatMap((i) => VRRP_STATES.map((s) => sample({ instance: i.name, state: s }, i.state === s ? 1 : 0)))),
-        gauge('vigil_vrrp_priority', 'Effective VRRP priority.', instances.map((i) => sample({ instance: i.name }, i.priority))),
-        gauge('vigil_vrrp_state_since_seconds', 'When each instance entered its current state, seconds since the epoch.', instances.map((i) => sample({ instance: i.name }, i.since / 1000))),
-        counter('vigil_vrrp_adverts_sent_total', 'VRRP adverts sent.', instances.map((i) => sample({ instance: i.name }, i.advertsSent))),
-        counter('vigil_vrrp_adverts_received_total', 'VRRP adverts that passed every receive check.', Object.entries(receive.instances).map(([name, c]) => sample({ instance: name }, c.accepted))),
+        gauge('vigil_vrrp_state', 'VRRP state of each instance: 1 for the current state, 0 for the others.', instances.flatMap((i) => VRRP_STATES.map((s) => sample({ vrrp_instance: i.name, state: s }, i.state === s ? 1 : 0)))),
+        gauge('vigil_vrrp_priority', 'Effective VRRP priority.', instances.map((i) => sample({ vrrp_instance: i.name }, i.priority))),
+        gauge('vigil_vrrp_state_since_seconds', 'When each instance entered its current state, seconds since the epoch.', instances.map((i) => sample({ vrrp_instance: i.name }, i.since / 1000))),
+        counter('vigil_vrrp_adverts_sent_total', 'VRRP adverts sent.', instances.map((i) => sample({ vrrp_instance: i.name }, i.advertsSent))),
+        counter('vigil_vrrp_adverts_received_total', 'VRRP adverts that passed every receive check.', Object.entries(receive.instances).map(([name, c]) => sample({ vrrp_instance: name }, c.accepted))),
         counter(
           'vigil_vrrp_adverts_dropped_total',
-          'VRRP packets dropped, by reason; instance is empty when no instance matched (unknown VRID) or the packet could not be decoded.',
+          'VRRP packets dropped, by reason; vrrp_instance is empty when no instance matched (unknown VRID) or the packet could not be decoded.',
           [
-            ...Object.entries(receive.instances).flatMap(([name, c]) => Object.entries(c.dropped).map(([reason, n]) => sample({ instance: name, interface: '', reason }, n ?? 0))),
-            ...Object.entries(receive.unmatched).flatMap(([ifname, byReason]) => Object.entries(byReason).map(([reason, n]) => sample({ instance: '', interface: ifname, reason }, n ?? 0))),
-            ...Object.entries(receive.undecodable).flatMap(([ifname, byReason]) => Object.entries(byReason).map(([reason, n]) => sample({ instance: '', interface: ifname, reason }, n ?? 0))),
+            ...Object.entries(receive.instances).flatMap(([name, c]) => Object.entries(c.dropped).map(([reason, n]) => sample({ vrrp_instance: name, interface: '', reason }, n ?? 0))),
+            ...Object.entries(receive.unmatched).flatMap(([ifname, byReason]) => Object.entries(byReason).map(([reason, n]) => sample({ vrrp_instance: '', interface: ifname, reason }, n ?? 0))),
+            ...Object.entries(receive.undecodable).flatMap(([ifname, byReason]) => Object.entries(byReason).map(([reason, n]) => sample({ vrrp_instance: '', interface: ifname, reason }, n ?? 0))),
           ],
         ),
         counter('vigil_vrrp_receive_errors_total', 'Socket receive errors.', Object.entries(receive.receiveErrors).map(([ifname, n]) => sample({ interface: ifname }, n))),

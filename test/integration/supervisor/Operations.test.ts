@@ -64,12 +64,12 @@ describe('startOperations', () => {
     const running = await startAll(source);
     const url = `http://127.0.0.1:${running.metricsAddress?.port}/metrics`;
     const before = parsePrometheusText(await (await fetch(url)).text());
-    expect(sampleValue(before, 'vigil_vrrp_state', { instance: 'VI_6', state: 'BACKUP' })).toBe(1);
+    expect(sampleValue(before, 'vigil_vrrp_state', { vrrp_instance: 'VI_6', state: 'BACKUP' })).toBe(1);
     const first = source.current.vrrp?.instances[1];
     if (!first || !source.current.vrrp) throw new Error('fixture changed');
     source.current = { ...source.current, vrrp: { ...source.current.vrrp, instances: [source.current.vrrp.instances[0]!, { ...first, state: 'MASTER' }] } };
     const after = parsePrometheusText(await (await fetch(url)).text());
-    expect(sampleValue(after, 'vigil_vrrp_state', { instance: 'VI_6', state: 'MASTER' })).toBe(1);
+    expect(sampleValue(after, 'vigil_vrrp_state', { vrrp_instance: 'VI_6', state: 'MASTER' })).toBe(1);
   });
 
   it('writes the state dump on SIGUSR1: mode 0600, no secret', async () => {

@@ -86,7 +86,7 @@ describe.skipIf(!config)('DaemonStatusSource', () => {
     expect(await source.reload()).toMatchObject({ outcome: 'refused' });
     expect(source.status().daemon.lastReload).toMatchObject({ outcome: 'refused', at: 1_000_000, diagnostics: ['x.conf:1:1: error: nope'] });
     const exp = parsePrometheusText(metrics.render(source.status()));
-    expect(sampleValue(exp, 'vigil_vrrp_transitions_total', { instance: 'VI_6', from: 'BACKUP', to: 'MASTER' })).toBe(1);
+    expect(sampleValue(exp, 'vigil_vrrp_transitions_total', { vrrp_instance: 'VI_6', from: 'BACKUP', to: 'MASTER' })).toBe(1);
     expect(sampleValue(exp, 'vigil_reloads_total', { outcome: 'refused' })).toBe(1);
     source.close();
     expect(engine.subscribed).toBe(false);

@@ -23,18 +23,18 @@ describe('VigilMetrics', () => {
   const exp = parsePrometheusText(scrapeAfterActivity());
 
   it('shows VRRP state as a state set, priority, adverts and drops by reason', () => {
-    expect(sampleValue(exp, 'vigil_vrrp_state', { instance: 'VI_1', state: 'MASTER' })).toBe(1);
-    expect(sampleValue(exp, 'vigil_vrrp_state', { instance: 'VI_1', state: 'BACKUP' })).toBe(0);
-    expect(sampleValue(exp, 'vigil_vrrp_state', { instance: 'VI_6', state: 'BACKUP' })).toBe(1);
+    expect(sampleValue(exp, 'vigil_vrrp_state', { vrrp_instance: 'VI_1', state: 'MASTER' })).toBe(1);
+    expect(sampleValue(exp, 'vigil_vrrp_state', { vrrp_instance: 'VI_1', state: 'BACKUP' })).toBe(0);
+    expect(sampleValue(exp, 'vigil_vrrp_state', { vrrp_instance: 'VI_6', state: 'BACKUP' })).toBe(1);
     expect(exp.samples.filter((s) => s.name === 'vigil_vrrp_state').length).toBe(8);
-    expect(sampleValue(exp, 'vigil_vrrp_priority', { instance: 'VI_6' })).toBe(90);
-    expect(sampleValue(exp, 'vigil_vrrp_adverts_sent_total', { instance: 'VI_1' })).toBe(3597);
-    expect(sampleValue(exp, 'vigil_vrrp_adverts_received_total', { instance: 'VI_6' })).toBe(3590);
-    expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { instance: 'VI_1', interface: '', reason: 'auth-fail' })).toBe(3);
-    expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { instance: '', interface: 'eth0', reason: 'unknown-vrid' })).toBe(7);
-    expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { instance: '', interface: 'eth1', reason: 'ip-fragment' })).toBe(2);
+    expect(sampleValue(exp, 'vigil_vrrp_priority', { vrrp_instance: 'VI_6' })).toBe(90);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_sent_total', { vrrp_instance: 'VI_1' })).toBe(3597);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_received_total', { vrrp_instance: 'VI_6' })).toBe(3590);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { vrrp_instance: 'VI_1', interface: '', reason: 'auth-fail' })).toBe(3);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { vrrp_instance: '', interface: 'eth0', reason: 'unknown-vrid' })).toBe(7);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { vrrp_instance: '', interface: 'eth1', reason: 'ip-fragment' })).toBe(2);
     expect(sampleValue(exp, 'vigil_vrrp_receive_errors_total', { interface: 'eth0' })).toBe(1);
-    expect(sampleValue(exp, 'vigil_vrrp_transitions_total', { instance: 'VI_1', from: 'BACKUP', to: 'MASTER' })).toBe(1);
+    expect(sampleValue(exp, 'vigil_vrrp_transitions_total', { vrrp_instance: 'VI_1', from: 'BACKUP', to: 'MASTER' })).toBe(1);
     expect(exp.types.get('vigil_vrrp_transitions_total')).toBe('counter');
   });
 
@@ -61,6 +61,10 @@ describe('VigilMetrics', () => {
     expect(sampleValue(exp, 'vigil_reloads_total', { outcome: 'applied' })).toBe(1);
     expect(sampleValue(exp, 'vigil_build_info', { version: '0.1.0', node_version: '20.19.0' })).toBe(1);
     expect(sampleValue(exp, 'vigil_start_time_seconds')).toBe(1763715600);
+  });
+
+  it('never uses the labels Prometheus attaches to every target (instance, job)', () => {
+    expect(exp.samples.filter((s) => 'instance' in s.labels || 'job' in s.labels)).toEqual([]);
   });
 
   it('leaves out the side this process does not run', () => {
