@@ -17,6 +17,8 @@ export type ControlServerStart = { ok: true; server: RunningControlServer } | { 
 /** Socket file mode: connect(2) on a unix socket needs write permission, so 0600 = the owner (root) only. */
 const SOCKET_MODE = 0o600;
 const DIRECTORY_MODE = 0o700;
+/** A client that sends nothing for this long is dropped, so forgotten connections do not pile up. */
+export const CONTROL_IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * The control socket (unix stream, newline-delimited JSON, see ControlProtocol.ts).
@@ -26,7 +28,7 @@ const DIRECTORY_MODE = 0o700;
  * A stale socket from a crashed run is replaced; a live one (another Vigil answering) is
  * refused. Requests on one connection are answered in order.
  */
-export async function startControlServer(path: string, handle: ControlHandler): Promise<ControlServerStart> {
+export async function startControlServer(path: string, handle: ControlHandler, idleTimeoutMs = CONTROL_IDLE_TIMEOUT_MS): Promise<ControlServerStart> {
   const prepared = await prepareSocketPath(path);
   if (!prepared.ok) return prepared;
 
@@ -34,6 +36,7 @@ export async function startControlServer(path: string, handle: ControlHandler): 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
     serveConnection(socket, handle);
   });
 

@@ -89,6 +89,15 @@ describe('control socket', () => {
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ ok: false, error: { code: 'CONTROL_REQUEST_TOO_LARGE' } });
   });
 
+  it('drops a client that stays silent past the idle timeout', async () => {
+    const path = join(dir, 'idle.sock');
+    const r = await startControlServer(path, handler, 20);
+    if (!r.ok) throw r.error;
+    running = r.server;
+    // Nothing is sent: the server ends the connection, so the exchange resolves with no lines.
+    expect(await rawExchange(path, '', 1)).toEqual([]);
+  });
+
   it('replaces a stale socket left by a crashed run', async () => {
     const path = join(dir, 'control.sock');
     // A listener killed with SIGKILL never unlinks its socket: exactly what a crash leaves.
