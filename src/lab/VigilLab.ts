@@ -99,7 +99,8 @@ export class VigilLab {
       clearInterval(view);
     }
     await this.tearDown();
-    if (outcome.ok) {
+    // The directors' logs are worth keeping only when something went wrong.
+    if (outcome.ok || outcome.error.code === 'LAB_INTERRUPTED') {
       rmSync(workDir, { recursive: true, force: true });
       this.say('lab removed: namespaces deleted, every lab process stopped');
     } else {
@@ -204,6 +205,7 @@ export class VigilLab {
     this.expectedDown.add('d1');
     await d1.crash();
     this.board.markDown('d1', killedAt);
+    this.say("only Vigil died, not the machine: d1's kernel keeps the VIPs it had and keeps forwarding until d2 takes over and its gratuitous ARPs move the neighbours");
     await this.until('d2 to take FRONT and BACK with both VIPs', FAILOVER_WAIT_MS, () => this.soleMasterWithVips('d2'));
     this.say(
       `FAILOVER seen: d2 is MASTER of FRONT and BACK and holds both VIPs, ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill (the sync group moved them together)`,

@@ -24,12 +24,23 @@ interface LabRun {
 }
 
 /** Runs the compiled `vigil lab` as a child process, with a hard bound. */
-function runLab(args: readonly string[], opts: { uid?: number } = {}): Promise<LabRun> {
+function runLab(args: readonly string[], opts: { uid?: number; interruptWhen?: RegExp } = {}): Promise<LabRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [vigilMain, 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const child = spawn(process.execPath, [vigilMain, 'lab', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined && { uid: opts.uid }),
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    let interrupted = false;
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      // Ctrl-C as a terminal sends it: SIGINT to the lab (its daemons lead their own groups).
+      if (opts.interruptWhen !== undefined && !interrupted && opts.interruptWhen.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_BOUND_MS);
     child.on('error', reject);
@@ -54,16 +65,16 @@ function processesMentioning(needle: string): number[] {
   return found;
 }
 
-describe('vigil lab (argument and privilege checks)', () => {
-  beforeAll(() => {
-    // `npm run build:ts`; type errors elsewhere in the tree do not stop tsc from emitting.
-    spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-      cwd: repoRoot,
-      timeout: 600_000,
-    });
-    if (!existsSync(vigilMain)) throw new Error(`${vigilMain} is missing after compiling`);
+beforeAll(() => {
+  // `npm run build:ts`; type errors elsewhere in the tree do not stop tsc from emitting.
+  spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: repoRoot,
+    timeout: 600_000,
   });
+  if (!existsSync(vigilMain)) throw new Error(`${vigilMain} is missing after compiling`);
+});
 
+describe('vigil lab (argument and privilege checks)', () => {
   it('refuses a bad --duration with exit 2 and the usage', async () => {
     const r = await runLab(['--duration', 'soon']);
     expect(r.code).toBe(2);
@@ -106,6 +117,26 @@ describe.skipIf(!support.ok && !mustRun)('vigil lab (the whole scenario, as root
     expect(out).toContain('vigil lab: PASS');
 
     // Nothing left: the lab's namespaces carry its PID (vgl-<pid>-...), its processes `vigil-lab-`.
+    expect(listNamedNamespaces().filter((n) => n.startsWith(`vgl-${r.pid}-`))).toEqual([]);
+    expect(processesMentioning('vigil-lab-')).toEqual([]);
+  });
+
+  it('Ctrl-C in the middle of the scenario stops the directors, removes the lab and exits 130', async () => {
+    const r = await runLab(['--duration', String(LAB_DURATION_S)], { interruptWhen: /d1 is MASTER of FRONT and BACK/ });
+    expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(130);
+    expect(r.stderr).toContain('SIGINT: stopping the lab');
+    expect(r.stdout).not.toContain('FAILOVER seen');
+    expect(r.stdout).toContain('vigil lab: interrupted');
+    expect(listNamedNamespaces().filter((n) => n.startsWith(`vgl-${r.pid}-`))).toEqual([]);
+    expect(processesMentioning('vigil-lab-')).toEqual([]);
+  });
+
+  it('--no-failover only watches: one master for the --duration, no kill, exit 0', async () => {
+    const r = await runLab(['--no-failover', '--duration', '12']);
+    expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('d1 is MASTER of FRONT and BACK');
+    expect(r.stdout).not.toContain('kill -9');
+    expect(r.stdout).toContain('vigil lab: PASS (one master at a time)');
     expect(listNamedNamespaces().filter((n) => n.startsWith(`vgl-${r.pid}-`))).toEqual([]);
     expect(processesMentioning('vigil-lab-')).toEqual([]);
   });
