@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { parseCliArgs, USAGE, type CliCommand } from './CliOptions.js';
+import { defaultDaemonOptions, parseCliArgs, USAGE, type CliCommand } from './CliOptions.js';
 import { EXIT_USAGE } from './DiagnosticReport.js';
 import { processIo, type CommandIo } from './commands/CommandIo.js';
 import { runConfigTest } from './commands/configTest.js';
 import { runDumpConf } from './commands/dumpConf.js';
 import { runConfigConvert } from './commands/configConvert.js';
 import { runDaemon } from './commands/daemon.js';
+import { runStatus } from './commands/status.js';
 import { runIpvsCommand } from './commands/ipvsCommand.js';
 import { runLabCommand } from './commands/lab.js';
 
@@ -54,6 +55,11 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo)
         return runIpvsCommand(cmd.args, io, defaults);
       }
       if (cmd.name === 'lab') return runLabCommand(cmd.args, io);
+      if (cmd.name === 'status') {
+        // The daemon puts its control socket beside its pid file (`-p`).
+        const socketPath = cmd.options.pidFile !== defaultDaemonOptions().pidFile ? join(dirname(cmd.options.pidFile), 'control.sock') : undefined;
+        return runStatus({ json: cmd.options.json, ...(socketPath !== undefined && { socketPath }) }, io);
+      }
       io.stderr(`vigil ${cmd.name}: not available in this version of Vigil (see README, "Status")\n`);
       return EXIT_USAGE;
     case 'daemon':

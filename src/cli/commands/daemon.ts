@@ -1,7 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { modelFromParsed } from '../../config/loadConfig.js';
 import { parseAnyConfigFile } from '../../config/parseAnyConfigFile.js';
 import { formatDiagnosticLine } from '../../config/Diagnostic.js';
 import { createLogger, type Logger } from '../../log/Logger.js';
+import { dirname, join } from 'node:path';
+import { DaemonStatusSource } from '../../supervisor/DaemonStatusSource.js';
+import { VigilMetrics } from '../../supervisor/Metrics.js';
+import { DEFAULT_METRICS_ENDPOINT } from '../../supervisor/MetricsHttpServer.js';
+import { startOperations } from '../../supervisor/Operations.js';
+import { createSdNotify } from '../../supervisor/SdNotify.js';
+import type { ReloadOutcome } from '../../supervisor/StatusSource.js';
 import { PidFile } from '../../vrrp/runtime/PidFile.js';
 import { VrrpDaemon } from '../../vrrp/runtime/VrrpDaemon.js';
 import type { DaemonOptions } from '../CliOptions.js';
@@ -23,6 +31,10 @@ const EXIT_FALLBACK_MS = 3_000;
  * with a warning. Exits non-zero with a clear log line when it cannot start.
  */
 export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise<number> {
+  // Node opens its inspector (a debugger port) on SIGUSR1 when nothing listens for it, and Vigil
+  // runs as root: claim the signal before anything else. The state dump takes it over later.
+  const earlyUsr1 = (): void => undefined;
+  process.on('SIGUSR1', earlyUsr1);
   const log = createLogger({ console: options.logConsole || Boolean(process.stdout.isTTY), detail: options.logDetail, proc: 'vrrp' });
   log.info({ configFile: options.configFile }, `Starting Vigil, reading ${options.configFile}`);
   const loaded = modelFromParsed(parseAnyConfigFile(options.configFile, parseOptions(options)));
@@ -70,13 +82,56 @@ export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise
     return EXIT_RUNTIME_FAILURE;
   }
   const daemon = started.daemon;
+
+  // Operations: control socket and state dump beside the pid file, metrics on loopback.
+  const version = vigilVersion();
+  const metrics = new VigilMetrics({ version, nodeVersion: process.versions.node });
+  const reloadUnsupported = async (): Promise<ReloadOutcome> => ({
+    outcome: 'failed',
+    message: 'Reload is not supported yet - configuration unchanged',
+    diagnostics: [],
+  });
+  const status = new DaemonStatusSource({
+    version,
+    configFile: options.configFile,
+    config: () => config,
+    vrrp: daemon.engine,
+    checker: null,
+    ipvs: null,
+    reload: reloadUnsupported,
+    metrics,
+  });
+  const runDir = dirname(options.pidFile);
+  const ops = await startOperations({
+    status,
+    metrics,
+    log,
+    metricsEndpoint: DEFAULT_METRICS_ENDPOINT,
+    paths: { controlSocket: join(runDir, 'control.sock'), stateDump: join(runDir, 'state.json') },
+  });
+  process.off('SIGUSR1', earlyUsr1);
+  const notify = createSdNotify();
+  await notify.ready(`${config.vrrpInstances.length} VRRP instance(s)`);
+
   await waitForStopSignal(log);
   log.info({}, 'Stopping');
+  await notify.stopping();
+  await ops.stop();
+  status.close();
   await daemon.stop();
   releasePidFiles();
   log.info({}, 'Stopped Vigil');
   setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_FALLBACK_MS).unref();
   return 0;
+}
+
+function vigilVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Resolves on the first SIGTERM or SIGINT; SIGHUP (keepalived's reload) is answered with a log line. */
