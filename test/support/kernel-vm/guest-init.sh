@@ -45,6 +45,16 @@ if [ "${1:-}" != late ]; then
     mkdir -p "/newroot$VM/job" "/newroot$VM/modules"
     mount --move /job "/newroot$VM/job"
     mount -t 9p -o "$P9_OPTS,ro,cache=loose" vmmodules "/newroot$VM/modules" || halt_with "cannot mount the modules"
+    # Host paths under /tmp or /run the job reads (the project itself may be checked out
+    # there): shown read-only from the host root, before the read-write working directory.
+    for p in $VM_EXPOSE; do
+        case "$p" in
+            /tmp/* | /run/*)
+                mkdir -p "/newroot$p"
+                mount --bind "/host$p" "/newroot$p" || halt_with "cannot expose $p"
+                ;;
+        esac
+    done
     if [ "$VM_CWD" != / ]; then
         # The only host directory the guest may change; cache=mmap keeps it coherent.
         mkdir -p "/newroot$VM_CWD"

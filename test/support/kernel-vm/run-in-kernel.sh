@@ -233,7 +233,10 @@ EOS
     printf ' %q' "$@"
     echo
 } > "$RUN/run.sh"
-printf 'VM_CWD=%q\nVM_MODULES=%q\n' "$PWD" "${VM_MODULES:-}" > "$RUN/vm.conf"
+# The project checkout is always visible in the guest, even under /tmp (hidden there by a
+# fresh tmpfs otherwise); VM_EXPOSE adds more paths (space-separated, no spaces inside).
+PROJECT_ROOT=$(cd "$HERE/../../.." && pwd)
+printf 'VM_CWD=%q\nVM_MODULES=%q\nVM_EXPOSE=%q\n' "$PWD" "${VM_MODULES:-}" "$PROJECT_ROOT ${VM_EXPOSE:-}" > "$RUN/vm.conf"
 
 # lpj= skips the delay-loop calibration and tsc=reliable keeps the TSC as clocksource:
 # under emulation the calibration can wait forever for timer ticks, and without a trusted
