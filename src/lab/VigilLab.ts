@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VigilError } from '../core/VigilError.js';
 import { parseDirectorLogLine, PINO_LEVEL_WARN } from './DirectorLogLine.js';
-import { InstanceStateBoard } from './InstanceStateBoard.js';
+import { InstanceStateBoard, type MasterOverlap } from './InstanceStateBoard.js';
 import { LabDirector } from './LabDirector.js';
 import { CLIENT_PROBE_SCRIPT, parseProbeRound, REAL_SERVER_SCRIPT, type ProbeRound } from './LabHostScripts.js';
 import {
@@ -71,6 +71,10 @@ export class VigilLab {
   private deadlineMs = Number.POSITIVE_INFINITY;
   /** Directors the lab itself stopped; any other exit is a failure. */
   private readonly expectedDown = new Set<string>();
+  /** A view refresh still running when the next tick comes is not doubled up. */
+  private refreshing = false;
+  /** Set once the first election is over; ending --no-failover after it is the normal way out. */
+  private elected = false;
 
   constructor(private readonly opts: VigilLabOptions) {
     if (opts.durationMs !== undefined) this.deadlineMs = this.startMs + opts.durationMs;
@@ -94,7 +98,8 @@ export class VigilLab {
           : e instanceof VigilError
             ? e
             : new VigilError('LAB_FAILED', e instanceof Error ? e.message : String(e), {}, { cause: e });
-      outcome = this.opts.failover || !(e instanceof LabInterrupted) ? { ok: false, error, workDir } : this.verdict(workDir);
+      const normalEnd = !this.opts.failover && e instanceof LabInterrupted && this.elected;
+      outcome = normalEnd ? this.verdict(workDir) : { ok: false, error, workDir };
     } finally {
       clearInterval(view);
     }
@@ -225,32 +230,34 @@ export class VigilLab {
   private async watchOnly(): Promise<void> {
     this.say('waiting for the first election (no scenario: --no-failover; Ctrl-C ends the lab)');
     await this.until('a single MASTER of FRONT and BACK', ELECTION_WAIT_MS, async () => (await this.soleMasterWithVips('d1')) || (await this.soleMasterWithVips('d2')));
-    this.say(`${this.board.mastersOf('FRONT').join('')} is MASTER of FRONT and BACK`);
+    this.elected = true;
+    this.say(`${this.board.mastersOf('FRONT').join('')} is MASTER of FRONT and BACK and holds both VIPs`);
     await this.pause(this.deadlineMs - Date.now());
   }
 
   private verdict(workDir: string): LabOutcome {
     const overlaps = this.board.overlaps(Date.now());
-    const worst = overlaps.reduce((m, o) => (o.durationMs > m.durationMs ? o : m), { durationMs: 0 } as { durationMs: number; instance?: string; directors?: string[] });
-    if (worst.durationMs > LAB_ADVERT_INTERVAL_MS) {
+    const worst = overlaps.reduce<MasterOverlap | undefined>((m, o) => (m === undefined || o.durationMs > m.durationMs ? o : m), undefined);
+    // A preemption hands over within one advert: the new master's first advert is what makes
+    // the old one step down (RFC 3768 §6.4.3). Longer than that is a split brain.
+    if (worst !== undefined && worst.durationMs > LAB_ADVERT_INTERVAL_MS) {
       return {
         ok: false,
         workDir,
         error: new VigilError(
           'LAB_TWO_MASTERS',
-          `two masters at once: ${worst.directors?.join(' and ') ?? '?'} were both MASTER of ${worst.instance ?? '?'} for ${worst.durationMs} ms (more than one advert interval)`,
+          `two masters at once: ${worst.directors.join(' and ')} were both MASTER of ${worst.instance} for ${worst.durationMs} ms (more than one advert interval)`,
           { overlaps },
         ),
       };
     }
-    const handover = worst.durationMs > 0 ? ` (longest handover overlap ${worst.durationMs} ms, under one advert interval)` : '';
+    const handover = worst !== undefined ? ` (longest handover overlap ${worst.durationMs} ms, under one advert interval)` : '';
     this.say(`one master at a time: yes${handover}`);
     return { ok: true, workDir };
   }
 
   /** True when `d` alone is MASTER of both instances (others BACKUP) and alone, among running directors, carries both VIPs. */
   private async soleMasterWithVips(d: LabDirectorName): Promise<boolean> {
-    this.checkDirectorsAlive();
     const running = LAB_DIRECTORS.filter((x) => !this.expectedDown.has(x));
     const others = running.filter((x) => x !== d);
     const statesOk = LAB_INSTANCES.every(
@@ -293,8 +300,6 @@ export class VigilLab {
     this.vipHolders = holders;
   }
 
-  private refreshing = false;
-
   private async refreshAndShow(): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
@@ -324,9 +329,16 @@ export class VigilLab {
   private async until(what: string, boundMs: number, probe: () => Promise<boolean>): Promise<void> {
     const left = this.deadlineMs - Date.now();
     const timeoutMs = Math.max(0, Math.min(boundMs, left));
+    let failure: VigilError | undefined;
     const outcome = await waitFor(
       async () => {
         if (this.opts.signal.aborted) return 'interrupted';
+        try {
+          this.checkDirectorsAlive();
+        } catch (e) {
+          failure = e instanceof VigilError ? e : this.failure(String(e));
+          return 'failed';
+        }
         return (await probe()) ? 'done' : false;
       },
       { timeoutMs, intervalMs: STEP_POLL_MS, description: what },
@@ -339,6 +351,7 @@ export class VigilLab {
       throw e;
     });
     if (outcome === 'interrupted') throw new LabInterrupted();
+    if (failure !== undefined) throw failure;
   }
 
   private async pause(ms: number): Promise<void> {

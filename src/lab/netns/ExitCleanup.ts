@@ -14,7 +14,7 @@ const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 /**
  * Keeps `target` on a list that is cleaned up when the process exits or is told to stop
- * with a signal, in case the test never reached its own `destroy()`. SIGKILL cannot be
+ * with a signal, in case its owner (a test, `vigil lab`) never reached its own `destroy()`. SIGKILL cannot be
  * caught: its leftovers are for the stale-namespace sweeper.
  */
 export function registerForExitCleanup(target: ExitCleanupTarget, opts: { cleanupOnSignals?: boolean } = {}): void {
