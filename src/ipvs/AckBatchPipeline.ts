@@ -4,6 +4,7 @@ import { decodeErrorReply } from '../netlink/NetlinkAcknowledgement.js';
 import { HOST_IS_LITTLE_ENDIAN } from '../netlink/HostByteOrder.js';
 import { NLMSG_ERROR, NLM_F_ACK } from '../netlink/NetlinkConstants.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
+import type { NetlinkRequestOutcome } from '../netlink/NetlinkRequestOutcome.js';
 
 /** One "do" request; `ack` says whether this copy carries NLM_F_ACK. */
 export interface BatchedRequest<T> {
@@ -11,20 +12,8 @@ export interface BatchedRequest<T> {
   encode(seq: number, ack: boolean): Uint8Array;
 }
 
-export interface BatchedOutcome<T> {
-  readonly tag: T;
-  /** 0 when the kernel accepted the request, else the positive errno it (or sendmsg) reported. */
-  readonly errno: number;
-  /** The kernel's extended-ACK text (NLMSGERR_ATTR_MSG), when it sent one. */
-  readonly kernelMessage?: string;
-  /**
-   * The request went out more than once (an overrun may have dropped its answer), so an
-   * EEXIST or ENOENT may describe the effect of an earlier copy.
-   */
-  readonly retransmitted: boolean;
-  /** Set when no answer came from the kernel: sendmsg failed, the socket broke or stalled. */
-  readonly transportError?: VigilError;
-}
+/** Shared with the other request pipeline (src/netlink/NetlinkRequestOutcome.ts). */
+export type BatchedOutcome<T> = NetlinkRequestOutcome<T>;
 
 export interface AckBatchLimits {
   /** Requests sent and not yet settled, at most. Their error replies must fit the receive buffer. */

@@ -3,6 +3,7 @@ import { LINUX_ERRNO } from '../LinuxErrno.js';
 import { decodeErrorReply } from '../NetlinkAcknowledgement.js';
 import { NLMSG_ERROR } from '../NetlinkConstants.js';
 import type { NetlinkMessage } from '../NetlinkMessage.js';
+import type { NetlinkRequestOutcome } from '../NetlinkRequestOutcome.js';
 
 /** One "do" request (NLM_F_ACK set) and what the caller wants back with its outcome. */
 export interface PipelinedRequest<T> {
@@ -11,21 +12,8 @@ export interface PipelinedRequest<T> {
   encode(seq: number): Uint8Array;
 }
 
-export interface PipelinedOutcome<T> {
-  readonly tag: T;
-  /** 0 when the kernel acknowledged the request, else the positive errno it (or sendmsg) reported. */
-  readonly errno: number;
-  /** The kernel's extended-ACK text (NLMSGERR_ATTR_MSG), when it sent one. */
-  readonly kernelMessage?: string;
-  /**
-   * Answered under a sequence number other than the first: the request went out again
-   * because an overrun may have dropped its acknowledgement, so an EEXIST or
-   * EADDRNOTAVAIL may describe the effect of the first attempt.
-   */
-  readonly retransmitted: boolean;
-  /** Set when no answer came from the kernel: sendmsg failed, the socket broke, or it stalled. */
-  readonly transportError?: VigilError;
-}
+/** Shared with the other request pipeline (src/netlink/NetlinkRequestOutcome.ts). */
+export type PipelinedOutcome<T> = NetlinkRequestOutcome<T>;
 
 export interface PipelineLimits {
   /** Requests sent and not yet answered, at most. Their ACKs must fit the receive buffer. */
