@@ -31,10 +31,6 @@ export class LabDirector {
     return this.opts.name;
   }
 
-  get running(): boolean {
-    return this.current !== undefined && !this.current.groupIsEmpty();
-  }
-
   /** The exit status of the current process, once it has ended by itself. */
   get exitStatus(): NetnsProcess['exitStatus'] {
     return this.current?.exitStatus;

@@ -24,11 +24,12 @@ interface LabRun {
 }
 
 /** Runs the compiled `vigil lab` as a child process, with a hard bound. */
-function runLab(args: readonly string[], opts: { uid?: number; interruptWhen?: RegExp } = {}): Promise<LabRun> {
+function runLab(args: readonly string[], opts: { uid?: number; env?: NodeJS.ProcessEnv; interruptWhen?: RegExp } = {}): Promise<LabRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [vigilMain, 'lab', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(opts.uid !== undefined && { uid: opts.uid }),
+      ...(opts.env !== undefined && { env: opts.env }),
     });
     let stdout = '';
     let stderr = '';
@@ -86,6 +87,12 @@ describe('vigil lab (argument and privilege checks)', () => {
     const r = await runLab([], { uid: 65534 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('vigil lab: needs root');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('says that network namespaces do not work, and exits 2, when `ip` cannot be run', async () => {
+    const r = await runLab([], { env: { ...process.env, PATH: '/nonexistent' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/vigil lab: network namespaces do not work here: cannot run iproute2/);
   });
 });
 
