@@ -4,7 +4,7 @@ import { LINUX_ERRNO, errnoName } from '../netlink/LinuxErrno.js';
 import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import type { NetlinkReplyOutcome } from '../netlink/NetlinkReplyCollector.js';
 import type { BatchedRequest } from './AckBatchPipeline.js';
-import type { RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
+import type { NetlinkTimers } from '../netlink/NetlinkTimers.js';
 import { genericNetlinkSocketOpener, type NetlinkTransportOpener } from './GenericNetlinkSocketTransport.js';
 import { IpvsCodec, type IpvsRequestHeader } from './IpvsCodec.js';
 import { IPVS_GENL_NAME } from './IpvsConstants.js';
@@ -68,7 +68,7 @@ export interface IpvsClientOptions {
    * one dump per socket at a time (EBUSY otherwise), so this is how dumps overlap.
    */
   readonly dumpParallelism?: number;
-  readonly timers?: RtnlTimers;
+  readonly timers?: NetlinkTimers;
   readonly log?: IpvsLog;
 }
 

@@ -1,6 +1,6 @@
 import type { VigilConfig } from '../config/model/VigilConfig.js';
 import type { VigilError } from '../core/VigilError.js';
-import type { RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
+import type { NetlinkTimers } from '../netlink/NetlinkTimers.js';
 import { IpvsClient, type IpvsClientOptions } from './IpvsClient.js';
 import { SILENT_IPVS_LOG, type IpvsLog } from './IpvsLog.js';
 import { IpvsSync } from './IpvsSync.js';
@@ -9,7 +9,7 @@ export interface IpvsRuntimeOptions {
   readonly config: VigilConfig;
   readonly dontReleaseIpvs?: boolean;
   readonly driftRepairIntervalMs?: number;
-  readonly timers?: RtnlTimers;
+  readonly timers?: NetlinkTimers;
   readonly log?: IpvsLog;
   /** Client options (socket opener for tests or namespaces, window...). */
   readonly client?: IpvsClientOptions;

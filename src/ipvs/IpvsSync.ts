@@ -1,7 +1,7 @@
 import type { CheckerOutput, CheckerOutputEvent, VirtualServerDesiredState } from '../checker/CheckerOutput.js';
 import type { VigilConfig } from '../config/model/VigilConfig.js';
 import type { VigilError } from '../core/VigilError.js';
-import { SYSTEM_TIMERS, type RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
+import { SYSTEM_TIMERS, type NetlinkTimers } from '../netlink/NetlinkTimers.js';
 import { desiredIpvsTable, type DesiredIpvs } from './DesiredIpvsTable.js';
 import type { IpvsApplyReport, IpvsDumpOptions, IpvsLiveTable } from './IpvsClient.js';
 import { destText, serviceText } from './IpvsEntryText.js';
@@ -28,7 +28,7 @@ export interface IpvsSyncOptions {
   readonly dontReleaseIpvs?: boolean;
   /** How often the kernel table is re-dumped and drift put right (default 60 s; 0 disables). */
   readonly driftRepairIntervalMs?: number;
-  readonly timers?: RtnlTimers;
+  readonly timers?: NetlinkTimers;
   readonly log?: IpvsLog;
 }
 
@@ -83,7 +83,7 @@ export class IpvsSync {
   private readonly ownedDests = new Set<string>();
   private readonly daemon: LvsSyncDaemonController;
   private readonly log: IpvsLog;
-  private readonly timers: RtnlTimers;
+  private readonly timers: NetlinkTimers;
   private tail: Promise<unknown> = Promise.resolve();
   private pendingChecker = false;
   private driftTimer: unknown;

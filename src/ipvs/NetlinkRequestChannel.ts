@@ -3,7 +3,7 @@ import type { NetlinkMessage } from '../netlink/NetlinkMessage.js';
 import { NetlinkOperationChannel, type NetlinkChannelErrors, type NetlinkOperation } from '../netlink/NetlinkOperationChannel.js';
 import type { NetlinkReplyOutcome } from '../netlink/NetlinkReplyCollector.js';
 import type { VigilError } from '../core/VigilError.js';
-import { SYSTEM_TIMERS, type RtnlTimers } from '../netlink/rtnl/RtnlTimers.js';
+import { SYSTEM_TIMERS, type NetlinkTimers } from '../netlink/NetlinkTimers.js';
 import { AckBatchPipeline, type BatchedOutcome, type BatchedRequest } from './AckBatchPipeline.js';
 import type { NetlinkTransport, NetlinkTransportOpener } from './GenericNetlinkSocketTransport.js';
 import { ipvsError } from './IpvsError.js';
@@ -21,7 +21,7 @@ export interface NetlinkRequestChannelOptions {
   readonly stallTimeoutMs?: number;
   /** How often an interrupted or overrun dump is repeated (default 5). */
   readonly dumpRetries?: number;
-  readonly timers?: RtnlTimers;
+  readonly timers?: NetlinkTimers;
   readonly log?: IpvsLog;
 }
 

@@ -1,13 +1,8 @@
 import type { VigilError } from '../core/VigilError.js';
 import { decodeNetlinkMessages, type NetlinkMessage } from './NetlinkMessage.js';
 import { NetlinkReplyCollector, type NetlinkReplyOutcome } from './NetlinkReplyCollector.js';
+import type { NetlinkTimers } from './NetlinkTimers.js';
 import type { NetlinkTransport, NetlinkTransportOpener } from './NetlinkTransport.js';
-
-/** The timer functions the stall watchdog uses, injectable so tests drive time themselves. */
-export interface NetlinkChannelTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 /** The log calls a channel makes (a pino `Logger`, RtnlLog and IpvsLog fit). */
 export interface NetlinkChannelLog {
@@ -31,7 +26,7 @@ export interface NetlinkOperationChannelOptions {
   readonly open: NetlinkTransportOpener;
   readonly receiveBufferSize: number;
   readonly stallTimeoutMs: number;
-  readonly timers: NetlinkChannelTimers;
+  readonly timers: NetlinkTimers;
   readonly log: NetlinkChannelLog;
   /** Starts the channel's log lines ("Netlink", "IPVS"). */
   readonly logPrefix: string;

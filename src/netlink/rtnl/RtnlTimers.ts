@@ -1,15 +1,5 @@
-/** The timer functions rtnl code uses, injectable so tests drive time themselves. */
-export interface RtnlTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { NetlinkTimers } from '../NetlinkTimers.js';
 
-export const SYSTEM_TIMERS: RtnlTimers = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    // A watchdog must not be what keeps a finished process alive.
-    handle.unref();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/** The timer functions rtnl code uses: the netlink ones (src/netlink/NetlinkTimers.ts). */
+export type RtnlTimers = NetlinkTimers;
+export { SYSTEM_TIMERS } from '../NetlinkTimers.js';

@@ -3,8 +3,9 @@ import { VigilError } from '../../../src/core/VigilError.js';
 import { encodeDoneReply } from '../../../src/netlink/NetlinkAcknowledgement.js';
 import { NLM_F_DUMP_INTR, NLM_F_MULTI } from '../../../src/netlink/NetlinkConstants.js';
 import { encodeNetlinkMessage } from '../../../src/netlink/NetlinkMessage.js';
-import { NetlinkOperationChannel, type NetlinkChannelErrors, type NetlinkChannelTimers } from '../../../src/netlink/NetlinkOperationChannel.js';
+import { NetlinkOperationChannel, type NetlinkChannelErrors } from '../../../src/netlink/NetlinkOperationChannel.js';
 import type { NetlinkTransport, NetlinkTransportHandler } from '../../../src/netlink/NetlinkTransport.js';
+import { ManualTimers } from './rtnl/support/ManualTimers.js';
 
 const PORT_BASE = 4000;
 const DATA_TYPE = 0x20;
@@ -15,25 +16,6 @@ const errors: NetlinkChannelErrors = {
   decodeFailed: (reason) => new VigilError('TEST_DECODE_FAILED', reason),
   stalled: (ms) => new VigilError('TEST_STALLED', `stalled ${ms}`, { stallTimeoutMs: ms }),
 };
-
-/** Timers the test fires by hand. */
-class ManualTimers implements NetlinkChannelTimers {
-  private next = 1;
-  readonly pending = new Map<number, () => void>();
-  setTimeout(callback: () => void, _ms: number): unknown {
-    const id = this.next++;
-    this.pending.set(id, callback);
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  fireAll(): void {
-    const callbacks = [...this.pending.values()];
-    this.pending.clear();
-    for (const callback of callbacks) callback();
-  }
-}
 
 /** In-memory sockets: records what is sent, lets the test answer. */
 class ScriptedSockets {
@@ -127,7 +109,9 @@ describe('NetlinkOperationChannel', () => {
     const channel = channelWith(sockets, timers);
     const first = channel.serialise(() => channel.collect(dumpRequest([]), { dump: false, ack: true }));
     await flush();
-    timers.fireAll();
+    timers.advance(499);
+    expect(sockets.opened[0]!.closed).toBe(false);
+    timers.advance(1);
     await expect(first).rejects.toMatchObject({ code: 'TEST_STALLED', details: { stallTimeoutMs: 500 } });
     expect(sockets.opened[0]!.closed).toBe(true);
     channel.ensureTransport();
