@@ -21,7 +21,7 @@ export function formatElapsed(elapsedMs: number): string {
 /**
  * One status line:
  * `[ 12.0s] FRONT d1=MASTER d2=BACKUP | BACK d1=MASTER d2=BACKUP | 203.0.113.100 on d1 | ... | rs1 198.51.100.11 answers "rs1" | ...`
- * A VIP still configured on a director whose Vigil is not running is shown as left behind.
+ * A VIP still configured on a director whose Vigil is down (kill -9 leaves it) is shown as such.
  */
 export function formatStatusLine(s: LabSnapshot): string {
   const parts: string[] = [];
@@ -34,7 +34,7 @@ export function formatStatusLine(s: LabSnapshot): string {
     const live = holders.filter((h) => !down.has(h));
     const stale = holders.filter((h) => down.has(h));
     let text = `${inst.vip} on ${live.length === 0 ? 'nobody' : live.join('+')}`;
-    if (stale.length > 0) text += ` (left behind on ${stale.join('+')}, whose Vigil is not running)`;
+    if (stale.length > 0) text += ` (still on ${stale.join('+')}, whose Vigil is down)`;
     parts.push(text);
   }
   for (const rs of s.realServers) {

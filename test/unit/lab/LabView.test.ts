@@ -30,7 +30,7 @@ describe('LabView', () => {
       probe: undefined,
       realServers,
     });
-    expect(line).toContain('198.51.100.1 on d2 (left behind on d1, whose Vigil is not running)');
+    expect(line).toContain('198.51.100.1 on d2 (still on d1, whose Vigil is down)');
     expect(line).toContain('rs1 not probed yet');
   });
 
