@@ -33,9 +33,9 @@ export function formatStatusLine(s: LabSnapshot): string {
     const down = new Set(inst.states.filter((x) => x.state === 'DOWN').map((x) => x.director));
     const live = holders.filter((h) => !down.has(h));
     const stale = holders.filter((h) => down.has(h));
-    let text = `${inst.vip} on ${live.length === 0 ? 'nobody' : live.join('+')}`;
-    if (stale.length > 0) text += ` (still on ${stale.join('+')}, whose Vigil is down)`;
-    parts.push(text);
+    const staleText = `${stale.join('+')}, whose Vigil is down`;
+    if (live.length === 0) parts.push(stale.length === 0 ? `${inst.vip} on nobody` : `${inst.vip} only on ${staleText}`);
+    else parts.push(`${inst.vip} on ${live.join('+')}${stale.length > 0 ? ` (and still on ${staleText})` : ''}`);
   }
   for (const rs of s.realServers) {
     if (s.probe === undefined) {

@@ -30,8 +30,19 @@ describe('LabView', () => {
       probe: undefined,
       realServers,
     });
-    expect(line).toContain('198.51.100.1 on d2 (still on d1, whose Vigil is down)');
+    expect(line).toContain('198.51.100.1 on d2 (and still on d1, whose Vigil is down)');
     expect(line).toContain('rs1 not probed yet');
+  });
+
+  it('says when only a director whose Vigil is down still carries a VIP', () => {
+    const line = formatStatusLine({
+      elapsedMs: 0,
+      instances: [{ name: 'FRONT', vip: '203.0.113.100', states: [{ director: 'd1', state: 'DOWN' }, { director: 'd2', state: 'BACKUP' }] }],
+      vipHolders: new Map([['203.0.113.100', ['d1']]]),
+      probe: undefined,
+      realServers: [],
+    });
+    expect(line).toBe('[  0.0s] FRONT d1=DOWN d2=BACKUP | 203.0.113.100 only on d1, whose Vigil is down');
   });
 
   it('prints a transition in keepalived words with its reason', () => {
