@@ -220,6 +220,7 @@ export const USAGE = `Usage: vigil [OPTION...]            run the daemon (keepal
        vigil -d [-f FILE]            print the fully resolved configuration as JSON
        vigil config convert FILE --to yaml|keepalived
        vigil ipvs list [--stats|--rate] [--json] | vigil ipvs diff [-f FILE]
+       vigil status [--json] [-p PIDFILE] | vigil lab [--duration SECONDS] [--no-failover]
 
   -f, --use-file=FILE          use FILE (default ${DEFAULT_CONFIG_FILE})
   -P, --vrrp                   only run the VRRP side
