@@ -56,7 +56,9 @@ describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a
     await bed.crash(d1);
     running = running.filter((d) => d !== d1);
     await d2.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
-    // The dead master's VIP stays on its interface (nothing removed it); d2 holds it too now.
+    // The dead master's VIP stays on its interface (nothing removed it); d2 holds it too once
+    // its address request is through (the log line comes first: wait, bounded).
+    await bed.waitSoleHolder(VIP, 'd2', ['d2'], WAIT_MS);
     expect(await bed.holders(VIP, HOSTS)).toEqual(['d1', 'd2']);
     // Restarted (here at a lower priority, so it stays BACKUP), d1 first drops the leftover VIP.
     const low = start('d1', 50);
@@ -74,6 +76,7 @@ describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a
   it('hands over fast on SIGTERM: priority-0 advert, VIP removed, pid files gone', async () => {
     const d1 = start('d1', 150);
     const d2 = start('d2', 100);
+    await d1.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     const capture = await bed.capture('sigterm', ['vrrp']);
