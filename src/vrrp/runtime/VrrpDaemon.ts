@@ -18,6 +18,8 @@ import { Ipv6AdvertTransport } from './Ipv6AdvertTransport.js';
 import { MonitoredInterfaces } from './MonitoredInterfaces.js';
 import { SYSTEM_MONOTONIC_CLOCK } from './MonotonicClock.js';
 import { SystemTimerWakeup } from './SystemTimerWakeup.js';
+import { VmacInterfaces, PROC_SYSCTL } from './VmacInterface.js';
+import { vmacDecision, type VmacPlan } from './VmacPlan.js';
 import { VrrpEngine } from './VrrpEngine.js';
 import type { VrrpLog } from './VrrpLog.js';
 
@@ -48,9 +50,11 @@ export class VrrpDaemon {
     private readonly links: LinkMonitor,
     private readonly addresses: AddressMonitor,
     private readonly client: RtnlClient,
+    private readonly vmacs: VmacInterfaces,
     private readonly scripts: readonly VrrpScriptRunner[],
     private readonly notifier: NotifyDispatcher,
     private readonly log: VrrpLog,
+    private readonly releaseVipsOnStop: boolean,
   ) {}
 
   /** Opens everything and starts the instances; on failure closes what it opened and says why. */
@@ -74,6 +78,7 @@ export class VrrpDaemon {
       return { ok: false, errors: [asVigilError(e, 'VRRP_RUNTIME_NETLINK_FAILED', 'cannot open rtnetlink')] };
     }
     const linkMonitor = links;
+    const rtnl = client;
     const users = ScriptUserTable.fromSystem();
     const userErrors: VigilError[] = [];
     const runAs = resolveUser(users, config.global.scriptUser, userErrors);
@@ -90,6 +95,18 @@ export class VrrpDaemon {
       resolveUser: (user) => notifyUsers.get(userKey(user)),
       log,
     });
+    const vmacCreation = await VmacInterfaces.create(vmacPlans(config), {
+      execute: (requests) => rtnl.execute(requests),
+      linkNamed: (name) => linkMonitor.linkNamed(name),
+      onLinkChange: (listener) => linkMonitor.onChange(listener),
+      sysctl: PROC_SYSCTL,
+      log,
+    });
+    if (!vmacCreation.ok) {
+      cleanup();
+      return { ok: false, errors: vmacCreation.errors };
+    }
+    const vmacs = vmacCreation.vmacs;
     const interfaces = new MonitoredInterfaces(linkMonitor, addresses);
     const created = VrrpEngine.create(
       config,
@@ -109,6 +126,7 @@ export class VrrpDaemon {
       { releaseVipsOnStop: options.releaseVipsOnStop },
     );
     if (!created.ok) {
+      await vmacs.remove();
       cleanup();
       return { ok: false, errors: created.errors };
     }
@@ -131,7 +149,7 @@ export class VrrpDaemon {
     for (const runner of runners) runner.onStatusChange((status) => engine.onScriptStatus(runner.name, status));
     engine.start();
     for (const runner of runners) runner.start();
-    return { ok: true, daemon: new VrrpDaemon(engine, linkMonitor, addresses, client, runners, notifier, log) };
+    return { ok: true, daemon: new VrrpDaemon(engine, linkMonitor, addresses, client, vmacs, runners, notifier, log, options.releaseVipsOnStop) };
   }
 
   /** Graceful stop: priority-0 adverts, VIPs removed, notify_stop run; bounded in time. */
@@ -144,6 +162,9 @@ export class VrrpDaemon {
     const scriptsStopped = Promise.all(this.scripts.map((s) => s.stop()));
     const clean = await this.engine.stop(ENGINE_STOP_TIMEOUT_MS);
     if (!clean) this.log.warn({ reason: 'stop-timeout' }, `VRRP shutdown did not finish within ${ENGINE_STOP_TIMEOUT_MS} ms`);
+    // keepalived deletes the vmacs it created once the VIPs on them are gone; with -V
+    // (restore_vrrp_interfaces skipped) they stay, with their VIPs.
+    if (this.releaseVipsOnStop) await this.vmacs.remove();
     this.links.stop();
     this.addresses.stop();
     this.client.close();
@@ -153,6 +174,16 @@ export class VrrpDaemon {
     // Runners only wait for a script already running, and its own timeout bounds that.
     await Promise.race([scriptsStopped, new Promise((r) => setTimeout(r, NOTIFY_DRAIN_TIMEOUT_MS).unref())]);
   }
+}
+
+/** The vmacs of the `use_vmac` instances (IPv6 ones are refused with a warning by the engine). */
+function vmacPlans(config: VigilConfig): VmacPlan[] {
+  return config.vrrpInstances.flatMap((instance) => {
+    // An instance without `interface` cannot name a vmac parent; the engine reports it.
+    if (instance.interface === '') return [];
+    const decision = vmacDecision(instance, instance.interface);
+    return decision.kind === 'vmac' ? [decision.plan] : [];
+  });
 }
 
 /** keepalived runs only the vrrp_scripts some instance or sync group tracks. */

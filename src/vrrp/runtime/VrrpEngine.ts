@@ -24,6 +24,7 @@ import { instanceSpecFromConfig } from './InstanceSpecMapping.js';
 import type { InterfaceView } from './InterfaceView.js';
 import type { MonotonicClock } from './MonotonicClock.js';
 import { ReceiveStats } from './ReceiveStats.js';
+import { vmacDecision } from './VmacPlan.js';
 import { receiverInstanceFromConfig } from './ReceiverInstanceMapping.js';
 import type { TimerWakeup } from './TimerWakeup.js';
 import { instanceVipsFromConfig, type InstanceVip } from './VipSpecMapping.js';
@@ -150,17 +151,28 @@ export class VrrpEngine {
         );
         continue;
       }
-      if (instance.useVmac !== null) {
-        ports.log.warn({ instance: instance.name }, `(${instance.name}) use_vmac is not supported yet; running on ${iface.ifname} itself`);
+      // use_vmac: adverts on the vmac (unless vmac_xmit_base), VIPs on it, the source
+      // address still the parent's (the daemon created the vmac before this runs).
+      const vmac = vmacDecision(instance, iface.ifname);
+      if (vmac.kind === 'unsupported') {
+        ports.log.warn({ instance: instance.name }, `(${instance.name}) ${vmac.reason}; running on ${iface.ifname} itself`);
       }
-      const resolved = resolveInstanceAddressing(instance, config.global, iface.ifname, ports.interfaces.addressesOf(ifindex));
+      const vmacName = vmac.kind === 'vmac' ? vmac.plan.name : undefined;
+      if (vmacName !== undefined && ports.interfaces.indexOf(vmacName) === undefined) {
+        errors.push(
+          new VigilError('VRRP_RUNTIME_INTERFACE_MISSING', `(${instance.name}) VMAC interface ${vmacName} does not exist`, { instance: instance.name, interface: vmacName }),
+        );
+        continue;
+      }
+      const advertIfname = vmac.kind === 'vmac' && !vmac.plan.transmitOnParent ? vmac.plan.name : iface.ifname;
+      const resolved = resolveInstanceAddressing(instance, config.global, advertIfname, ports.interfaces.addressesOf(ifindex));
       if (!resolved.ok) {
         errors.push(resolved.error);
         continue;
       }
       try {
         const machine = new VrrpInstanceMachine(instanceSpecFromConfig(instance, resolved.addressing.source));
-        planned.push({ instance, machine, addressing: resolved.addressing, vips: instanceVipsFromConfig(instance, iface.ifname) });
+        planned.push({ instance, machine, addressing: resolved.addressing, vips: instanceVipsFromConfig(instance, vmacName ?? iface.ifname) });
       } catch (e) {
         errors.push(e instanceof VigilError ? e : new VigilError('VRRP_RUNTIME_INSTANCE_INVALID', `(${instance.name}) ${String(e)}`));
       }
@@ -533,7 +545,8 @@ export class VrrpEngine {
       const own = ifindex === undefined ? [] : this.ports.interfaces.addressesOf(ifindex).map((a) => a.address);
       list = [...this.runtimes.values()]
         .filter((r) => r.addressing.ifname === ifname)
-        .map((r) => receiverInstanceFromConfig(r.config, ifname, [...own, ...(r.config.unicastSrcIp ? [r.config.unicastSrcIp.address] : [])]));
+        // The advert source counts too: a vmac carries no address of its own.
+        .map((r) => receiverInstanceFromConfig(r.config, ifname, [...own, r.addressing.source, ...(r.config.unicastSrcIp ? [r.config.unicastSrcIp.address] : [])]));
       this.receivers.set(ifname, list);
     }
     return list;
