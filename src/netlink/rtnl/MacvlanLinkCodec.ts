@@ -18,6 +18,8 @@ export const MACVLAN_MODE_BRIDGE = 4;
 export const MACVLAN_MODE_PASSTHRU = 8;
 export const MACVLAN_MODE_SOURCE = 16;
 
+const MACVLAN_KIND = new TextEncoder().encode('macvlan');
+
 /** A macvlan interface to create on a parent link. */
 export interface MacvlanLinkRequest {
   readonly name: string;
@@ -38,22 +40,23 @@ export function parseHardwareAddress(text: string): Uint8Array {
 }
 
 /**
- * RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL|NLM_F_ACK, the attributes in the order
- * iproute2 `ip link add link PARENT name NAME address MAC type macvlan mode M` sends
- * them: IFLA_LINK, IFLA_IFNAME, IFLA_ADDRESS, then IFLA_LINKINFO { IFLA_INFO_KIND
- * "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE u32 } }. EXCL makes a name already
- * taken an EEXIST instead of a silent change to someone else's interface.
+ * RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL|NLM_F_ACK, byte for byte as iproute2 6.1
+ * `ip link add link PARENT name NAME address MAC up type macvlan mode M` sends it:
+ * IFLA_ADDRESS, IFLA_LINK, IFLA_IFNAME, then IFLA_LINKINFO { IFLA_INFO_KIND "macvlan",
+ * IFLA_INFO_DATA { IFLA_MACVLAN_MODE u32 } }. EXCL makes a name already taken an
+ * EEXIST instead of a silent change to someone else's interface.
  */
 export function encodeCreateMacvlanRequest(r: MacvlanLinkRequest, header: RequestHeader): Uint8Array {
   const attributes = new NetlinkAttributeWriter()
+    .bytes(IFLA_ADDRESS, parseHardwareAddress(r.hardwareAddress))
     .u32(IFLA_LINK, r.parentIfindex)
     .string(IFLA_IFNAME, r.name)
-    .bytes(IFLA_ADDRESS, parseHardwareAddress(r.hardwareAddress))
     // No NLA_F_NESTED, as iproute2 sends it; rtnl_newlink accepts both.
     .nest(
       IFLA_LINKINFO,
       (info) => {
-        info.string(IFLA_INFO_KIND, 'macvlan');
+        // Without a NUL, as iproute2 and keepalived send it (the policy is NLA_STRING).
+        info.bytes(IFLA_INFO_KIND, MACVLAN_KIND);
         info.nest(IFLA_INFO_DATA, (data) => data.u32(IFLA_MACVLAN_MODE, r.mode), { flagNested: false });
       },
       { flagNested: false },
