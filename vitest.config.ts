@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // 2-core machine they would otherwise starve each other's timers.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
     projects: [
       {
         test: {
