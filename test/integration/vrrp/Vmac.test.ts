@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAdvertFrame } from '../../../src/vrrp/codec/AdvertCodec.js';
 import { decodeArpFrame } from '../../../src/vrrp/codec/GratuitousArpCodec.js';
@@ -64,6 +67,30 @@ function garpsFrom(pcap: PcapFile, mac: string): number {
     const arp = decodeArpFrame(f.data);
     return arp.ok && arp.arp.gratuitous && arp.arp.senderIp === VIP && arp.ethernet.src === mac && arp.arp.senderMac === mac;
   }).length;
+}
+
+/** Frames for VRID 61 / priority 200 / 192.0.2.120 from 192.0.2.1: the project's own, and keepalived's capture when ../shared is there. */
+interface VmacFrames {
+  readonly advert: string;
+  readonly garp: string;
+}
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const OWN_FRAMES = JSON.parse(readFileSync(resolve(REPO_ROOT, 'test/fixtures/vmac/vmac-frames.json'), 'utf8')) as VmacFrames;
+const SHARED_FRAMES = sharedFrames(resolve(REPO_ROOT, '../shared/fixtures/vrrp-vectors/golden-vectors.json'));
+
+function sharedFrames(path: string): VmacFrames | undefined {
+  if (!existsSync(path)) return undefined;
+  const vectors = JSON.parse(readFileSync(path, 'utf8')) as { name: string; frame_hex: string }[];
+  const advert = vectors.find((v) => v.name === 'v3_vmac_adv')?.frame_hex;
+  const garp = vectors.find((v) => v.name === 'garp_vmac')?.frame_hex;
+  return advert !== undefined && garp !== undefined ? { advert, garp } : undefined;
+}
+
+function maskIpId(frameHex: string): string {
+  const b = Buffer.from(frameHex, 'hex');
+  b.fill(0, 18, 20);
+  b.fill(0, 24, 26);
+  return b.toString('hex');
 }
 
 describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the virtual router MAC', () => {
@@ -194,6 +221,31 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
     expect(garpsFrom(pcap, VMAC)).toBeGreaterThanOrEqual(5);
   });
 
+  it('on the wire: a VRRPv3 advert and a GARP from the vmac, byte for byte as keepalived sends them', async () => {
+    capture = await bed.capture('vmac-bytes', ['vrrp', 'or', 'arp']);
+    // The setting of the keepalived capture: VRID 61, priority 200, 1 s, 192.0.2.120, from 192.0.2.1.
+    const config = configText(instanceText({ priority: 200, vrid: 61, version: 3, vip: '192.0.2.120/24', extra: 'use_vmac' }));
+    const d1 = bed.startVigil('d1', config);
+    running.push(d1);
+    await d1.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+    await waitFor(async () => ((await link(bed, 'd1', 'vrrp.61'))?.addr_info ?? []).some((a) => a.local === '192.0.2.120'), {
+      timeoutMs: WAIT_MS,
+      intervalMs: 100,
+      description: 'the VIP on vrrp.61',
+    });
+    await new Promise((r) => setTimeout(r, 2_500));
+    const pcap = await capture.stop();
+    capture = undefined;
+    const frames = pcap.frames.map((f) => Buffer.from(f.data).toString('hex'));
+    const advert = frames.find((f) => decodeAdvertFrame(Buffer.from(f, 'hex')).ok);
+    const garp = frames.find((f) => decodeArpFrame(Buffer.from(f, 'hex')).ok);
+    for (const expected of [OWN_FRAMES, ...(SHARED_FRAMES !== undefined ? [SHARED_FRAMES] : [])]) {
+      // IPv4 identification and header checksum (bytes 18-19, 24-25 of the frame) count packets: mask them.
+      expect(advert !== undefined && maskIpId(advert)).toBe(maskIpId(expected.advert));
+      expect(garp).toBe(expected.garp);
+    }
+  });
+
   describe.skipIf(!HAVE_KEEPALIVED && !mustRun)('with keepalived 2.2.7 using use_vmac', () => {
     const keepalived = (host: string, priority: number): DaemonHandle => {
       const d = bed.startKeepalived(host, configText(instanceText({ priority, vrid: VRID, extra: 'use_vmac' })));
@@ -231,6 +283,24 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
       expect(seen.length).toBeGreaterThan(3);
       expect(seen.every((a) => a.src === VMAC)).toBe(true);
       expect(garpsFrom(pcap, VMAC)).toBeGreaterThanOrEqual(5);
+    });
+
+    it('Vigil master, keepalived backup: keepalived stays BACKUP without complaint, takes over on SIGTERM; Vigil\'s vmac is gone', async () => {
+      const vi = vigil('d1', 150);
+      await vi.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+      const ka = keepalived('d2', 100);
+      await ka.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
+      await waitVmacHolder(bed, 'd1');
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(output(ka)).not.toMatch(/Entering MASTER STATE/);
+      expect(output(ka)).not.toMatch(/invalid|bogus|mismatch|checksum/i);
+
+      await bed.stop(vi);
+      drop(vi);
+      await ka.process.waitForOutput(/\(VI_1\) Backup received priority 0 advertisement/, { timeoutMs: WAIT_MS });
+      await ka.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+      await waitVmacHolder(bed, 'd2');
+      expect(await link(bed, 'd1', VMAC_NAME)).toBeUndefined();
     });
   });
 });
