@@ -91,8 +91,21 @@ export function walkBlock<D>(
   }
 }
 
+/** Keywords that only open top-level blocks: met inside a block, a '}' is almost surely missing. */
+const TOP_LEVEL_BLOCKS: ReadonlySet<string> = new Set(['global_defs', 'vrrp_script', 'vrrp_sync_group', 'vrrp_instance', 'virtual_server_group', 'virtual_server']);
+
 function reportUnknownKeyword<D>(stmt: Statement, rules: KeywordRules<D>, sink: DiagnosticSink, options: WalkOptions): void {
   const kw = stmt.keyword.text;
+  if (TOP_LEVEL_BLOCKS.has(kw) && stmt.block) {
+    sink.error(
+      'unknown-keyword',
+      stmt.keyword,
+      kw,
+      `'${kw}' cannot appear inside ${options.blockName} (keepalived would ignore this line and the block it opens)`,
+      `is a '}' missing before this line? The ${options.blockName} above is still open here`,
+    );
+    return;
+  }
   const candidates = [...Object.keys(rules), ...(options.passThrough ?? [])];
   const suggestion = suggestKeyword(kw, candidates);
   sink.error(
