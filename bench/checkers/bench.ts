@@ -8,64 +8,26 @@
  * RSS. Run: npm run build && node dist/bench/checkers/bench.js [seconds] [tcp|http|dedup|all]
  * (BENCH_SERVERS=10000 to change the size).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { loadConfigText } from '../../src/config/loadConfig.js';
 import { CheckerEngine } from '../../src/checker/engine/CheckerEngine.js';
 import { networkProbeRunner, type ProbeRunner } from '../../src/checker/probe/ProbeRunner.js';
+import { startBackendFarm, stopBackendFarm } from './BackendFarmProcess.js';
+import { checkerLoadConfigText } from './CheckerLoadConfig.js';
 
 const SECONDS = Number(process.argv[2] ?? 60);
 const WHICH = process.argv[3] ?? 'all';
 const SERVERS = Number(process.env['BENCH_SERVERS'] ?? 10_000);
 const SETTLE_MS = 3000;
 
-interface Farm {
-  readonly child: ChildProcess;
-  readonly ports: readonly number[];
-}
-
-async function startFarm(mode: 'tcp' | 'http', count: number): Promise<Farm> {
-  const child = fork(fileURLToPath(new URL('./BackendFarm.js', import.meta.url)), [mode, String(count), '20000'], { stdio: 'inherit' });
-  const ports = await new Promise<number[]>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { ports: number[] }).ports));
-    child.once('exit', () => reject(new Error('backend farm exited')));
-  });
-  return { child, ports };
-}
-
-async function stopFarm(farm: Farm): Promise<void> {
-  const exited = new Promise<void>((resolve) => farm.child.once('exit', () => resolve()));
-  farm.child.send('stop');
-  await exited;
-}
-
-function checkerBlock(kind: 'tcp' | 'http'): string {
-  return kind === 'tcp' ? 'TCP_CHECK { connect_timeout 2 }' : 'HTTP_GET {\n      connect_timeout 2\n      url { path / }\n    }';
-}
-
-/** `vsCount` virtual servers; real server j of virtual server i is backend `pick(i, j)`. */
-function config(kind: 'tcp' | 'http', ports: readonly number[], vsCount: number, rsPerVs: number, pick: (i: number, j: number) => number): string {
-  const out: string[] = [];
-  for (let i = 0; i < vsCount; i++) {
-    const vip = `10.${(i >> 8) & 255}.${i & 255}.1`;
-    out.push(`virtual_server ${vip} 80 {\n  protocol TCP\n  delay_loop 1\n  lvs_method NAT`);
-    for (let j = 0; j < rsPerVs; j++) {
-      out.push(`  real_server 127.0.0.1 ${ports[pick(i, j) % ports.length]} {\n    ${checkerBlock(kind)}\n  }`);
-    }
-    out.push('}');
-  }
-  return out.join('\n') + '\n';
-}
-
 function openFds(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
 async function run(name: string, kind: 'tcp' | 'http', vsCount: number, rsPerVs: number, backends: number, pick: (i: number, j: number) => number): Promise<void> {
-  const farm = await startFarm(kind, backends);
-  const text = config(kind, farm.ports, vsCount, rsPerVs, pick);
+  const farm = await startBackendFarm(kind, backends);
+  const text = checkerLoadConfigText(kind, farm.ports, vsCount, rsPerVs, pick);
   const loaded = loadConfigText(text, 'bench.conf');
   if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => d.message).join('; '));
   let ok = 0;
@@ -106,7 +68,7 @@ async function run(name: string, kind: 'tcp' | 'http', vsCount: number, rsPerVs:
   const stats = engine.statistics();
   const probes = stats.started - started0;
   await engine.stop();
-  await stopFarm(farm);
+  await stopBackendFarm(farm);
 
   const l = engine.lateness;
   const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;

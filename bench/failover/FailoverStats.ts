@@ -22,3 +22,10 @@ export function formatSpread(s: Spread | undefined): string {
 export function nsToMs(ns: bigint): number {
   return Number(ns) / 1e6;
 }
+
+/** `min / median / max` without unit, for a table cell; `(n=…)` only when runs were lost. */
+export function formatSpreadCell(s: Spread | undefined, expectedRuns: number): string {
+  if (s === undefined) return 'n/a';
+  const cell = `${s.min.toFixed(1)} / ${s.median.toFixed(1)} / ${s.max.toFixed(1)}`;
+  return s.n < expectedRuns ? `${cell} (n=${s.n})` : cell;
+}

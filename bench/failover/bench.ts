@@ -12,8 +12,14 @@
  * Prints min / median / max next to the RFC bound (Master_Down_Interval for a crash,
  * Skew_Time for SIGTERM). Asserts nothing: speed is not a test.
  *
+ * Loads (issue 3): `idle`, then `busy` — a checker process on the host (10,000 TCP_CHECKs,
+ * delay_loop 1, against loopback listeners in another process, bench/checkers/CheckerLoad)
+ * runs through every busy cell, for both backups alike; its CPU use is printed with the
+ * figures so "busy" has a number.
+ *
  * Run as root after `npm run build`:  node dist/bench/failover/bench.js
- * Environment: BENCH_RUNS (default 7), BENCH_SCENARIOS (`v2,v3,vips1000`).
+ * Environment: BENCH_RUNS (default 7), BENCH_SCENARIOS (`v2,v3,vips1000`),
+ * BENCH_LOADS (`idle,busy`), BENCH_LOAD_SERVERS (10000).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,13 +29,17 @@ import { decodeAdvertFrame } from '../../src/vrrp/codec/AdvertCodec.js';
 import { masterDownIntervalUs, skewTimeUs } from '../../src/vrrp/fsm/VrrpTimerMath.js';
 import { hasNetnsSupport, PacketCapture, Topology, waitFor, type NetnsProcess } from '../../test/support/netns/index.js';
 import { failoverTimeline, vipsAddedNs, type Trigger } from './CaptureTimings.js';
-import { formatSpread, nsToMs, spread } from './FailoverStats.js';
+import { startCheckerLoad, type CheckerLoadReport } from '../checkers/CheckerLoad.js';
+import { formatSpread, formatSpreadCell, nsToMs, spread } from './FailoverStats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 const VIGIL_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 const MASTER_MAC = '02:00:00:00:00:01';
 const BACKUP_MAC = '02:00:00:00:00:02';
 const WAIT_MS = 30_000;
+const LOAD_SERVERS = Number(process.env['BENCH_LOAD_SERVERS'] ?? 10_000);
+
+type Load = 'idle' | 'busy';
 
 interface Scenario {
   readonly key: string;
@@ -163,6 +173,79 @@ class Bench {
   }
 }
 
+interface Cell {
+  readonly scenario: Scenario;
+  readonly trigger: Trigger;
+  readonly boundMs: number;
+}
+
+type Column = 'advertMs' | 'vipMs' | 'announceMs';
+
+function pick(samples: readonly Sample[], column: Column): number[] {
+  return samples.map((x) => x[column]).filter((x): x is number => x !== undefined);
+}
+
+function describeLoad(r: CheckerLoadReport): string {
+  const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(0)} %`);
+  const s = r.windowMs / 1000;
+  return (
+    `checker load: ${r.servers} TCP_CHECKs, delay_loop 1, for ${s.toFixed(0)} s: ${(r.checker.probesStarted / s).toFixed(0)} probes/s ` +
+    `(ok ${r.checker.ok}, failed ${r.checker.failed}); checker process ${pct(r.checkerCpuPercent)} of one core, ` +
+    `backend listeners ${pct(r.farmCpuPercent)}; probe start lateness p50 ${r.checker.latenessP50Ms.toFixed(1)} ms, ` +
+    `p99 ${r.checker.latenessP99Ms.toFixed(1)} ms, max ${r.checker.latenessMaxMs.toFixed(1)} ms`
+  );
+}
+
+async function runCell(bench: Bench, cell: Cell, backup: DaemonKind): Promise<Sample[]> {
+  const s = cell.scenario;
+  const proc = bench.start('b', backup, configText(s, 100));
+  const samples: Sample[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const sample = await bench.oneRun(s, cell.trigger).catch((e: unknown) => {
+        console.log(`  ${backup} run ${i + 1}: ${(e as Error).message}`);
+        return undefined;
+      });
+      if (sample !== undefined) samples.push(sample);
+    }
+  } finally {
+    await proc.stop({ graceMs: 5_000 });
+    await bench.clear('b', s);
+  }
+  const many = s.vips.length > 1;
+  console.log(`  ${backup.padEnd(10)} ${'first advert'.padEnd(17)} ${formatSpread(spread(pick(samples, 'advertMs')))}`);
+  console.log(`  ${''.padEnd(10)} ${(many ? 'all VIPs added' : 'VIP added').padEnd(17)} ${formatSpread(spread(pick(samples, 'vipMs')))}`);
+  console.log(`  ${''.padEnd(10)} ${(many ? 'all VIPs GARP/NA' : 'first GARP/NA').padEnd(17)} ${formatSpread(spread(pick(samples, 'announceMs')))}`);
+  return samples;
+}
+
+function cellLabel(c: Cell): string {
+  return `${c.scenario.key} ${c.trigger === 'crash' ? 'kill -9' : 'SIGTERM'}`;
+}
+
+/** One markdown table per measured column: idle and busy side by side for both backups. */
+function printSummary(cells: readonly Cell[], loads: readonly Load[], results: ReadonlyMap<string, Sample[]>): void {
+  const columns: readonly [Column, string][] = [
+    ['advertMs', 'first advert'],
+    ['vipMs', 'VIP added (all VIPs)'],
+    ['announceMs', 'first GARP/NA (all VIPs)'],
+  ];
+  const heads = (['vigil', 'keepalived'] as const).flatMap((b) => loads.map((l) => [b, l] as const));
+  for (const [column, title] of columns) {
+    console.log(`\n${title}, ms after the old master went (min / median / max, ${RUNS} runs):\n`);
+    console.log(`| setting / trigger | RFC bound | ${heads.map(([b, l]) => `${b === 'vigil' ? 'Vigil' : 'keepalived'} ${l}`).join(' | ')} |`);
+    console.log(`| --- | --- | ${heads.map(() => '---').join(' | ')} |`);
+    for (const c of cells) {
+      const row = heads.map(([b, l]) => formatSpreadCell(spread(pick(results.get(resultKey(c, b, l)) ?? [], column)), RUNS));
+      console.log(`| ${cellLabel(c)} | ${c.boundMs.toFixed(1)} | ${row.join(' | ')} |`);
+    }
+  }
+}
+
+function resultKey(c: Cell, backup: DaemonKind, load: Load): string {
+  return `${c.scenario.key}/${c.trigger}/${backup}/${load}`;
+}
+
 async function main(): Promise<void> {
   const support = await hasNetnsSupport();
   if (!support.ok) {
@@ -170,6 +253,14 @@ async function main(): Promise<void> {
     return;
   }
   const wanted = new Set((process.env['BENCH_SCENARIOS'] ?? 'v2,v3,vips1000').split(','));
+  const loads = (process.env['BENCH_LOADS'] ?? 'idle,busy').split(',').filter((x): x is Load => x === 'idle' || x === 'busy');
+  const cells: Cell[] = SCENARIOS.filter((x) => wanted.has(x.key)).flatMap((scenario) =>
+    scenario.triggers.map((trigger) => ({
+      scenario,
+      trigger,
+      boundMs: (trigger === 'crash' ? masterDownIntervalUs(scenario.version, 100, scenario.advertCs) : skewTimeUs(scenario.version, 100, scenario.advertCs)) / 1000,
+    })),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-failover-'));
   const topo = await Topology.create({
     segments: ['lan'],
@@ -179,35 +270,28 @@ async function main(): Promise<void> {
     ],
   });
   const bench = new Bench(topo, dir);
+  const results = new Map<string, Sample[]>();
+  const loadReports: CheckerLoadReport[] = [];
   try {
     console.log(`bench/failover: ${RUNS} runs per cell; master keepalived (priority 150), backup priority 100; min / median / max from captures`);
-    for (const s of SCENARIOS.filter((x) => wanted.has(x.key))) {
-      for (const trigger of s.triggers) {
-        const boundUs = trigger === 'crash' ? masterDownIntervalUs(s.version, 100, s.advertCs) : skewTimeUs(s.version, 100, s.advertCs);
-        console.log(`\n${s.label}, ${trigger === 'crash' ? 'kill -9 of the master' : 'SIGTERM of the master'} — RFC bound ${(boundUs / 1000).toFixed(1)} ms (${trigger === 'crash' ? 'Master_Down_Interval' : 'Skew_Time'})`);
-        for (const backup of ['vigil', 'keepalived'] as const) {
-          const proc = bench.start('b', backup, configText(s, 100));
-          const samples: Sample[] = [];
-          try {
-            for (let i = 0; i < RUNS; i++) {
-              const sample = await bench.oneRun(s, trigger).catch((e: unknown) => {
-                console.log(`  ${backup} run ${i + 1}: ${(e as Error).message}`);
-                return undefined;
-              });
-              if (sample !== undefined) samples.push(sample);
-            }
-          } finally {
-            await proc.stop({ graceMs: 5_000 });
-            await bench.clear('b', s);
-          }
-          const pick = (f: (x: Sample) => number | undefined): number[] => samples.map(f).filter((x): x is number => x !== undefined);
-          console.log(`  ${backup.padEnd(10)} ${'first advert'.padEnd(17)} ${formatSpread(spread(pick((x) => x.advertMs)))}`);
-          const many = s.vips.length > 1;
-          console.log(`  ${''.padEnd(10)} ${(many ? 'all VIPs added' : 'VIP added').padEnd(17)} ${formatSpread(spread(pick((x) => x.vipMs)))}`);
-          console.log(`  ${''.padEnd(10)} ${(many ? 'all VIPs GARP/NA' : 'first GARP/NA').padEnd(17)} ${formatSpread(spread(pick((x) => x.announceMs)))}`);
+    for (const load of loads) {
+      console.log(`\n=== ${load === 'idle' ? 'idle: nothing else started' : `busy: a checker process with ${LOAD_SERVERS} TCP_CHECKs next to the backup`} ===`);
+      const checker = load === 'busy' ? await startCheckerLoad({ servers: LOAD_SERVERS }) : undefined;
+      try {
+        for (const c of cells) {
+          console.log(`\n${c.scenario.label}, ${c.trigger === 'crash' ? 'kill -9 of the master' : 'SIGTERM of the master'} — RFC bound ${c.boundMs.toFixed(1)} ms (${c.trigger === 'crash' ? 'Master_Down_Interval' : 'Skew_Time'}) — ${load}`);
+          for (const backup of ['vigil', 'keepalived'] as const) results.set(resultKey(c, backup, load), await runCell(bench, c, backup));
+        }
+      } finally {
+        if (checker !== undefined) {
+          const report = await checker.stop();
+          loadReports.push(report);
+          console.log(`\n${describeLoad(report)}`);
         }
       }
     }
+    printSummary(cells, loads, results);
+    for (const r of loadReports) console.log(`\nbusy = ${describeLoad(r)}`);
   } finally {
     await topo.destroy();
     rmSync(dir, { recursive: true, force: true });
