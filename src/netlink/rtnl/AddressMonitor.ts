@@ -1,10 +1,9 @@
-import type { VigilError } from '../../core/VigilError.js';
 import type { NetlinkMessage } from '../NetlinkMessage.js';
 import { AddressTable, type AddressChange } from './AddressTable.js';
 import type { InterfaceAddress } from './InterfaceAddress.js';
 import { decodeAddressMessage, encodeAddressDumpRequest } from './InterfaceAddressCodec.js';
 import { MirrorSession } from './MirrorSession.js';
-import type { MirrorSyncStats } from './RtnlMirrorSync.js';
+import { MirroredMonitor } from './MirroredMonitor.js';
 import type { RtnlMonitorOptions } from './RtnlMonitorOptions.js';
 import { AF_UNSPEC, RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR } from './RtnetlinkConstants.js';
 
@@ -14,11 +13,13 @@ import { AF_UNSPEC, RTM_DELADDR, RTM_NEWADDR, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_
  * notification. A master learns here that someone deleted one of its VIPs
  * (`removed`, with the deleter's port id when a notification said so).
  */
-export class AddressMonitor {
+export class AddressMonitor extends MirroredMonitor<AddressChange> {
   private constructor(
     private readonly table: AddressTable,
-    private readonly session: MirrorSession<AddressChange>,
-  ) {}
+    session: MirrorSession<AddressChange>,
+  ) {
+    super(session);
+  }
 
   /** Subscribes, loads every address, and resolves once the table is current. */
   static async start(options: RtnlMonitorOptions = {}): Promise<AddressMonitor> {
@@ -46,29 +47,6 @@ export class AddressMonitor {
 
   find(key: Pick<InterfaceAddress, 'ifindex' | 'family' | 'address' | 'prefixLength'>): InterfaceAddress | undefined {
     return this.table.get(key);
-  }
-
-  /** Each change after the initial load, from notifications and from resynchronisations. */
-  onChange(listener: (change: AddressChange) => void): () => void {
-    return this.session.changes.add(listener);
-  }
-
-  /** Failures the monitor is retrying (it keeps running). */
-  onError(listener: (error: VigilError) => void): () => void {
-    return this.session.errors.add(listener);
-  }
-
-  get stats(): MirrorSyncStats {
-    return this.session.stats;
-  }
-
-  /** Forces a resynchronisation, as an overrun would; resolves when it is done. */
-  resynchronise(): Promise<void> {
-    return this.session.resynchronise();
-  }
-
-  stop(): void {
-    this.session.stop();
   }
 }
 

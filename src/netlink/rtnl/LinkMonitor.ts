@@ -1,10 +1,9 @@
-import type { VigilError } from '../../core/VigilError.js';
 import type { NetlinkMessage } from '../NetlinkMessage.js';
 import { decodeLinkMessage, encodeLinkDumpRequest } from './LinkCodec.js';
 import type { LinkState } from './LinkState.js';
 import { LinkTable, type LinkChange } from './LinkTable.js';
 import { MirrorSession } from './MirrorSession.js';
-import type { MirrorSyncStats } from './RtnlMirrorSync.js';
+import { MirroredMonitor } from './MirroredMonitor.js';
 import type { RtnlMonitorOptions } from './RtnlMonitorOptions.js';
 import { RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './RtnetlinkConstants.js';
 import type { InterfaceDirectory } from './VipSpec.js';
@@ -15,11 +14,13 @@ import type { InterfaceDirectory } from './VipSpec.js';
  * after any lost notification. A link that stops being usable (`wentDown`) is what
  * sends a VRRP instance to FAULT.
  */
-export class LinkMonitor implements InterfaceDirectory {
+export class LinkMonitor extends MirroredMonitor<LinkChange> implements InterfaceDirectory {
   private constructor(
     private readonly table: LinkTable,
-    private readonly session: MirrorSession<LinkChange>,
-  ) {}
+    session: MirrorSession<LinkChange>,
+  ) {
+    super(session);
+  }
 
   /** Subscribes, loads every link, and resolves once the table is current. */
   static async start(options: RtnlMonitorOptions = {}): Promise<LinkMonitor> {
@@ -55,29 +56,6 @@ export class LinkMonitor implements InterfaceDirectory {
 
   nameOf(ifindex: number): string | undefined {
     return this.table.byIfindex(ifindex)?.name;
-  }
-
-  /** Each change after the initial load, from notifications and from resynchronisations. */
-  onChange(listener: (change: LinkChange) => void): () => void {
-    return this.session.changes.add(listener);
-  }
-
-  /** Failures the monitor is retrying (it keeps running). */
-  onError(listener: (error: VigilError) => void): () => void {
-    return this.session.errors.add(listener);
-  }
-
-  get stats(): MirrorSyncStats {
-    return this.session.stats;
-  }
-
-  /** Forces a resynchronisation, as an overrun would; resolves when it is done. */
-  resynchronise(): Promise<void> {
-    return this.session.resynchronise();
-  }
-
-  stop(): void {
-    this.session.stop();
   }
 }
 
