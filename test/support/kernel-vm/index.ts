@@ -1,4 +1,2 @@
-// The kernel VM: run a command inside a Debian kernel that has IPVS (QEMU, see run-in-kernel.sh).
-export { runInKernel, type KernelRunOptions, type KernelRunResult } from './runInKernel.js';
-export { kernelVmAvailable } from './KernelVmAvailability.js';
-export { kernelVmScriptPath } from './KernelVmScript.js';
+// The kernel VM for tests: the runner lives in src/lab/kernel-vm (`vigil lab --vm` boots it too).
+export * from '../../../src/lab/kernel-vm/index.js';

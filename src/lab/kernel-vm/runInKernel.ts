@@ -1,14 +1,11 @@
 import { runCommand, type CommandResult } from '../netns/CommandRunner.js';
+import { KERNEL_VM_EXIT_TIMEOUT, KERNEL_VM_EXIT_VM_FAILED, kernelVmEnvironment } from './KernelVmEnvironment.js';
 import { kernelVmScriptPath } from './KernelVmScript.js';
 
 export interface KernelRunOptions {
   /** Where the command runs; the only host directory the guest can write to (default: process.cwd()). */
   cwd?: string;
-  /**
-   * Added to this process's environment, which the guest inherits except for the test
-   * runner's own `VITEST*`/`TINYPOOL*` variables (a vitest started in the guest is a new
-   * run, not a worker of this one).
-   */
+  /** Added to this process's environment (minus the test runner's own variables), see KernelVmEnvironment. */
   env?: NodeJS.ProcessEnv;
   /** Bound on the command, counted from the guest's boot (default 10 min); exit 124 when hit. */
   timeoutMs?: number;
@@ -21,12 +18,12 @@ export interface KernelRunResult extends CommandResult {
   vmFailed: boolean;
 }
 
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_KERNEL_RUN_TIMEOUT_MS = 10 * 60_000;
 /**
  * The host-side bound adds this to `timeoutMs`: up to 3 boot attempts of 60 s each plus
  * a first-time kernel download. It only matters if the script itself wedges.
  */
-const HOST_ALLOWANCE_MS = 5 * 60_000;
+export const KERNEL_VM_HOST_ALLOWANCE_MS = 5 * 60_000;
 
 /**
  * Boots the Debian kernel VM, runs `cmd` in it (in `cwd`, with `RUN_IN_KERNEL=1`) and
@@ -35,20 +32,14 @@ const HOST_ALLOWANCE_MS = 5 * 60_000;
  * one call rather than one call per test.
  */
 export async function runInKernel(cmd: readonly string[], opts: KernelRunOptions = {}): Promise<KernelRunResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const inherited = Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !k.startsWith('TINYPOOL'));
-  const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(inherited),
-    ...opts.env,
-    VM_TIMEOUT: String(Math.max(1, Math.ceil(timeoutMs / 1000))),
-  };
-  if (opts.modules !== undefined) env.VM_MODULES = opts.modules.join(' ');
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_KERNEL_RUN_TIMEOUT_MS;
+  const env = kernelVmEnvironment({ timeoutMs, ...(opts.env && { env: opts.env }), ...(opts.modules && { modules: opts.modules }) });
   const r = await runCommand(['bash', kernelVmScriptPath(), ...cmd], {
     cwd: opts.cwd ?? process.cwd(),
     env,
-    timeoutMs: timeoutMs + HOST_ALLOWANCE_MS,
+    timeoutMs: timeoutMs + KERNEL_VM_HOST_ALLOWANCE_MS,
   });
-  const guestTimedOut = r.code === 124 && r.stderr.includes('run-in-kernel: timed out');
-  const vmFailed = r.code === 125 && r.stderr.includes('run-in-kernel:');
+  const guestTimedOut = r.code === KERNEL_VM_EXIT_TIMEOUT && r.stderr.includes('run-in-kernel: timed out');
+  const vmFailed = r.code === KERNEL_VM_EXIT_VM_FAILED && r.stderr.includes('run-in-kernel:');
   return { ...r, timedOut: r.timedOut || guestTimedOut, vmFailed };
 }

@@ -21,3 +21,17 @@ export function kernelVmAvailable(): Promise<SupportCheck> {
   })();
   return cached;
 }
+
+/**
+ * Whether the kernel cache (the Debian kernel, its modules, the initramfs) is filled already,
+ * so a run boots without downloading anything first (`run-in-kernel.sh --cached`).
+ */
+export async function kernelVmCached(): Promise<SupportCheck> {
+  try {
+    const r = await runCommand(['bash', kernelVmScriptPath(), '--cached'], { timeoutMs: 30_000 });
+    const said = `${r.stdout}${r.stderr}`.trim();
+    return r.code === 0 ? { ok: true } : { ok: false, reason: said || `exit ${String(r.code)}` };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SCRIPT_IN_REPO = join('test', 'support', 'kernel-vm', 'run-in-kernel.sh');
+const SCRIPT_IN_REPO = join('src', 'lab', 'kernel-vm', 'run-in-kernel.sh');
 
 /**
  * Path of run-in-kernel.sh. Next to this module when it runs from source; when it runs
