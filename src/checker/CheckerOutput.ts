@@ -40,6 +40,23 @@ export interface RealServerDesiredState {
   readonly lastCheck: number | null;
   readonly checkers: number;
   readonly failedCheckers: number;
+  /**
+   * Each checker Vigil runs for this server, in configuration order, so that a successor
+   * (a reload, or a checker process respawned from this snapshot) can carry the verdicts
+   * over. Absent in snapshots from elsewhere (tests, older versions).
+   */
+  readonly checkerStates?: readonly CheckerVerdict[];
+}
+
+/** One checker of a real server as its successor needs it (keepalived checker_t is_up / has_run / cur_weight). */
+export interface CheckerVerdict {
+  /** Fingerprint of what the checker probes and how (target, parameters, timing): equal means the same checker. */
+  readonly plan: string;
+  readonly up: boolean;
+  /** It has reported at least once. */
+  readonly ran: boolean;
+  /** misc_dynamic weight adjustment it holds. */
+  readonly weightDelta: number;
 }
 
 export interface SorryServerDesiredState {

@@ -1,8 +1,11 @@
 import type { CheckerOutput, CheckerOutputEvent, VirtualServerDesiredState } from '../checker/CheckerOutput.js';
 import type { VigilConfig } from '../config/model/VigilConfig.js';
+import type { VirtualServer } from '../config/model/VirtualServer.js';
 import type { VigilError } from '../core/VigilError.js';
 import { SYSTEM_TIMERS, type NetlinkTimers } from '../netlink/NetlinkTimers.js';
-import { desiredIpvsTable, type DesiredIpvs } from './DesiredIpvsTable.js';
+import { canonicalAddress } from './IpvsAddress.js';
+import { desiredIpvsTable, virtualServerText, type DesiredIpvs } from './DesiredIpvsTable.js';
+import { initialPoolState, type PoolState } from './InitialRealServerStates.js';
 import type { IpvsApplyReport, IpvsDumpOptions, IpvsLiveTable } from './IpvsClient.js';
 import { destText, serviceText } from './IpvsEntryText.js';
 import { ipvsServiceDestKey, ipvsServiceKey } from './IpvsKey.js';
@@ -30,6 +33,8 @@ export interface IpvsSyncOptions {
   readonly driftRepairIntervalMs?: number;
   readonly timers?: NetlinkTimers;
   readonly log?: IpvsLog;
+  /** Told of every pass (start, checker, reload, drift repair, stop), e.g. for metrics. */
+  readonly onPass?: (pass: IpvsSyncPass) => void;
 }
 
 /** Why a pass over the table ran. */
@@ -77,7 +82,7 @@ function operationKey(operation: IpvsOperation): string {
  */
 export class IpvsSync {
   private config: VigilConfig;
-  private readonly states = new Map<number, VirtualServerDesiredState>();
+  private states = new Map<number, PoolState>();
   private readonly mirror = new IpvsTableMirror();
   private readonly ownedServices = new Set<string>();
   private readonly ownedDests = new Set<string>();
@@ -168,16 +173,18 @@ export class IpvsSync {
   }
 
   /**
-   * Applies a new configuration (SIGHUP reload). A checker state is kept while the
-   * virtual server at its index is still the same one, so healthy servers stay in.
+   * Applies a new configuration (SIGHUP reload). `states` are the new checker's states
+   * for it (by their `configIndex` in `config`). Without them, the states held so far move
+   * with their virtual server (same key, wherever it now is in the file) and real server
+   * (same address and port), so healthy servers stay in; new ones start as at a fresh start.
+   *
+   * The configuration and states switch at once, so that a pass queued before this one
+   * already plans against them (the old configuration with new indexes would mismatch).
    */
-  reload(config: VigilConfig): Promise<IpvsSyncPass> {
+  reload(config: VigilConfig, states?: readonly VirtualServerDesiredState[]): Promise<IpvsSyncPass> {
+    this.states = states !== undefined ? new Map(states.map((s) => [s.configIndex, s])) : movePoolStates(this.config, this.states, config);
+    this.config = config;
     return this.enqueue(async () => {
-      this.config = config;
-      for (const [index, state] of [...this.states]) {
-        const vs = config.virtualServers[index];
-        if (vs === undefined || JSON.stringify(vs.key) !== JSON.stringify(state.key) || vs.realServers.length !== state.realServers.length) this.states.delete(index);
-      }
       this.daemon.setConfig(config);
       await this.applyTimeouts();
       return this.pass('reload', null);
@@ -207,10 +214,13 @@ export class IpvsSync {
           .table()
           .filter((e) => configured.has(ipvsServiceKey(e.service)))
           .map((e) => ({ kind: 'delete-service', service: e.service }));
-        await this.send('stop', operations);
+        const failures = await this.send('stop', operations);
+        this.record({ reason: 'stop', operations: operations.length, failures, restored: 0 });
       } else if (this.options.dontReleaseIpvs !== true) {
         const owned = { services: this.ownedServices, dests: this.ownedDests };
-        await this.send('stop', reconcileIpvs([], this.mirror.table(), { owned }));
+        const operations = reconcileIpvs([], this.mirror.table(), { owned });
+        const failures = await this.send('stop', operations);
+        this.record({ reason: 'stop', operations: operations.length, failures, restored: 0 });
       } else {
         this.log.info({ services: this.ownedServices.size }, 'IPVS: leaving virtual servers in place (--dont-release-ipvs)');
       }
@@ -283,9 +293,18 @@ export class IpvsSync {
     const failures = await this.send(reason, operations);
     this.adoptDesired(desired);
     const result: IpvsSyncPass = { reason, operations: operations.length, failures, restored };
-    this.passes++;
-    this.lastPass = result;
+    this.record(result);
     return result;
+  }
+
+  private record(pass: IpvsSyncPass): void {
+    this.passes++;
+    this.lastPass = pass;
+    try {
+      this.options.onPass?.(pass);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'IPVS: pass listener failed');
+    }
   }
 
   /** Entries that were already in the kernel and match: Vigil owns them from now on. */
@@ -383,4 +402,51 @@ export class IpvsSync {
     if (failures.length > 0) this.lastError = failures[0] ?? null;
     return failures;
   }
+}
+
+/** A real server's identity inside its virtual server: address and the port its dest gets. */
+function realServerIdentity(address: string, port: number | null, vsPort: number | null): string {
+  return `${canonicalAddress(address)}|${port ?? vsPort ?? 0}`;
+}
+
+/**
+ * Moves pool states from one configuration to the next by identity, not position: a
+ * virtual server is found by its key (keepalived's text: address, protocol and port;
+ * fwmark; group), a real server inside it by address and port. Entries of the new
+ * configuration with no predecessor take their start-up state (`initialPoolState`).
+ */
+export function movePoolStates(previous: VigilConfig, states: ReadonlyMap<number, PoolState>, next: VigilConfig): Map<number, PoolState> {
+  const byIdentity = new Map<string, { vs: VirtualServer; state: PoolState }[]>();
+  previous.virtualServers.forEach((vs, index) => {
+    const state = states.get(index);
+    if (state === undefined) return;
+    const key = virtualServerText(vs);
+    byIdentity.set(key, [...(byIdentity.get(key) ?? []), { vs, state }]);
+  });
+  const moved = new Map<number, PoolState>();
+  next.virtualServers.forEach((vs, index) => {
+    const before = byIdentity.get(virtualServerText(vs))?.shift();
+    if (before === undefined) return;
+    const oldPort = before.vs.key.kind === 'address' ? before.vs.key.port : null;
+    const newPort = vs.key.kind === 'address' ? vs.key.port : null;
+    const oldByIdentity = new Map<string, PoolState['realServers'][number][]>();
+    before.vs.realServers.forEach((rs, i) => {
+      const entry = before.state.realServers[i];
+      if (entry === undefined) return;
+      const key = realServerIdentity(rs.address.address, rs.port, oldPort);
+      oldByIdentity.set(key, [...(oldByIdentity.get(key) ?? []), entry]);
+    });
+    const initial = initialPoolState(vs);
+    const realServers = vs.realServers.map((rs, i) => {
+      const entry = oldByIdentity.get(realServerIdentity(rs.address.address, rs.port, newPort))?.shift();
+      if (entry !== undefined) return { address: rs.address, port: rs.port, inPool: entry.inPool, weight: entry.weight };
+      return initial.realServers[i] ?? { address: rs.address, port: rs.port, inPool: false, weight: 0 };
+    });
+    const sameSorry =
+      vs.sorryServer !== null &&
+      before.vs.sorryServer !== null &&
+      realServerIdentity(vs.sorryServer.address.address, vs.sorryServer.port, newPort) === realServerIdentity(before.vs.sorryServer.address.address, before.vs.sorryServer.port, oldPort);
+    moved.set(index, { realServers, sorryServer: sameSorry ? before.state.sorryServer : initial.sorryServer });
+  });
+  return moved;
 }

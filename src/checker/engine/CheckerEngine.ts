@@ -8,7 +8,8 @@ import { fsScriptInspector } from '../script/FsScriptInspector.js';
 import type { ScriptInspector } from '../script/ScriptSecurity.js';
 import type { ScriptOutcome } from '../script/ScriptProcess.js';
 import { ScriptUserTable } from '../script/ScriptUserTable.js';
-import { CheckerCycle } from '../state/CheckerCycle.js';
+import { CheckerCycle, type CycleMemory } from '../state/CheckerCycle.js';
+import { carryOverCheckerStates, NO_CARRY_OVER, type CheckerCarryOver } from '../state/CheckerStateCarryOver.js';
 import type { NotifyRequest, ServiceEffects } from '../state/ServiceEffects.js';
 import { VirtualServerState } from '../state/VirtualServerState.js';
 import { systemClock, type CheckerClock } from '../time/CheckerClock.js';
@@ -58,6 +59,24 @@ interface SharedProbe {
   lastFailure: ProbeOutcome | null;
 }
 
+/** A probe's memory handed to the same probe of a successor engine in this process. */
+export interface ProbeMemory {
+  readonly cycle: CycleMemory;
+  /** When it was next due (monotonic), so a reload keeps the rhythm; `null` when unknown. */
+  readonly dueAt: number | null;
+  readonly lastFailure: ProbeOutcome | null;
+}
+
+/**
+ * What a new engine continues from: the states of its predecessor (the engine before a
+ * reload, or the last snapshot of a crashed checker process).
+ */
+export interface CheckerPredecessor {
+  readonly virtualServers: readonly VirtualServerDesiredState[];
+  /** By probe plan key; only an engine of this process has them (exact retry counters, schedule). */
+  readonly probes?: ReadonlyMap<string, ProbeMemory>;
+}
+
 export const DEFAULT_NOTIFY_TIMEOUT_MS = 30_000;
 const BOOTSTRAP_DELAY_MS = 1000;
 
@@ -87,6 +106,8 @@ export class CheckerEngine implements CheckerOutput {
   private idleWaiters: (() => void)[] = [];
   private running = false;
   private stopped = false;
+  /** handOver() is waiting for running probes: their results count, nothing new starts. */
+  private handingOver = false;
   private startedCount = 0;
   private inFlight = 0;
   readonly lateness = new LatenessHistogram();
@@ -118,7 +139,7 @@ export class CheckerEngine implements CheckerOutput {
       notify: (r) => this.runNotify(r),
     };
     const now = this.clock.wallMs();
-    this.states = config.virtualServers.map((vs, i) => new VirtualServerState(vs, i, this.plans.checkerAlpha[i] ?? [], effects, now));
+    this.states = config.virtualServers.map((vs, i) => new VirtualServerState(vs, i, this.plans.checkerAlpha[i] ?? [], effects, now, this.plans.checkerFingerprints[i] ?? []));
     const byKey = new Map<string, SharedProbe>();
     for (const plan of this.plans.probes.values()) {
       byKey.set(plan.key, { plan, cycle: new CheckerCycle(plan.cycle), subs: [], cost: plan.spec.kind === 'misc' ? 2 : 1, timer: null, dueAt: 0, lastFailure: null });
@@ -134,39 +155,84 @@ export class CheckerEngine implements CheckerOutput {
     this.probes = [...byKey.values()];
   }
 
-  /** Adds every virtual server's initial state and arms the first probes (spread over warmup). */
-  start(): void {
-    if (this.running || this.stopped) return;
+  /**
+   * Adds every virtual server's initial state and arms the first probes (spread over warmup).
+   * With a `predecessor`, real servers it knew (same virtual server key, same address and
+   * port, same checkers) continue from its state without being announced again, and probes
+   * it ran continue their retry counting; the rest start fresh. Returns what was carried.
+   */
+  start(predecessor: CheckerPredecessor | null = null): CheckerCarryOver {
+    if (this.running || this.stopped) return NO_CARRY_OVER;
     this.running = true;
+    const carried = predecessor ? carryOverCheckerStates(predecessor.virtualServers, this.config, this.plans.checkerFingerprints) : NO_CARRY_OVER;
     const now = this.clock.wallMs();
     for (const st of this.states) {
       const suspended = st.cfg.haSuspend && (this.haSuspendCount.get(st) ?? 0) === 0;
       st.setCheckersActive(!suspended);
-      st.init(now);
+      st.init(now, carried.virtualServers.get(st.configIndex) ?? null);
     }
     for (const { sub } of this.instances) {
       sub.enabled = sub.vs.checkersActive;
       this.log.info({ vs: sub.vs.text, rs: sub.vs.realServerText(sub.rsIndex) }, `${sub.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${sub.vs.realServerText(sub.rsIndex)} for VS ${sub.vs.text}`);
     }
+    const monotonicNow = this.clock.monotonicMs();
     for (const p of this.probes) {
+      const memory = predecessor?.probes?.get(p.plan.key);
+      if (memory) {
+        p.cycle.restore(memory.cycle);
+        p.lastFailure = memory.lastFailure;
+      } else if (predecessor) this.seedFromSubscribers(p);
+      if (memory && memory.dueAt !== null) {
+        this.schedule(p, Math.max(monotonicNow, memory.dueAt));
+        continue;
+      }
       const warmup = p.plan.warmupMs > 0 ? p.plan.warmupMs * this.random() : 0;
-      this.schedule(p, this.clock.monotonicMs() + this.bootstrapDelayMs + warmup);
+      this.schedule(p, monotonicNow + this.bootstrapDelayMs + warmup);
     }
+    // A new real server sharing a probe that already has a verdict learns it now, before anything is emitted.
+    if (predecessor) for (const { probe, sub } of this.instances) if (sub.enabled) this.catchUp(probe, sub);
     for (const st of this.states) this.emitIfDirty(st, true);
+    return carried;
   }
 
+  /**
+   * Stops probing so that a successor engine can take over (reload): running probes finish
+   * and their results still count (bounded by `probeWaitMs`), then the engine returns what the
+   * successor continues from. Unlike `stop()`, nothing is shut down: no omega notifiers, no
+   * `stopped` event; the real servers stay where they are.
+   */
+  async handOver(options: { readonly probeWaitMs?: number } = {}): Promise<CheckerPredecessor> {
+    if (!this.running) return { virtualServers: this.states.map((s) => s.snapshot()) };
+    this.handingOver = true;
+    for (const p of this.probes) if (p.timer !== null) this.timers.cancel(p.timer);
+    await this.waitForProbes(options.probeWaitMs);
+    this.running = false;
+    this.stopped = true;
+    this.handingOver = false;
+    this.timers.clear();
+    const probes = new Map<string, ProbeMemory>();
+    for (const p of this.probes) probes.set(p.plan.key, { cycle: p.cycle.memory(), dueAt: p.dueAt > 0 ? p.dueAt : null, lastFailure: p.lastFailure });
+    for (const st of this.states) st.takeDirty();
+    return { virtualServers: this.states.map((s) => s.snapshot()), probes };
+  }
+
+  /** Number of probes running now. */
+  get probesInFlight(): number {
+    return this.inFlight;
+  }
   /**
    * Stops probing, waits for running probes, applies keepalived's shutdown (omega notifiers)
    * and emits `stopped`. Waits for queued notify scripts too.
    */
-  async stop(): Promise<void> {
+  async stop(options: { readonly probeWaitMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     const wasRunning = this.running;
     this.stopped = true;
     this.running = false;
     this.timers.clear();
     if (!wasRunning) return;
-    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.waitForProbes(options.probeWaitMs);
+    this.timers.clear();
     const now = this.clock.wallMs();
     for (const st of this.states) st.shutdown(now);
     const states = this.states.map((s) => s.snapshot());
@@ -218,11 +284,53 @@ export class CheckerEngine implements CheckerOutput {
     };
   }
 
+  /**
+   * Resolves when no probe runs, or after `maxMs` (on this engine's clock) with a warning:
+   * a probe that never settles must not hold a reload or a shutdown.
+   */
+  private async waitForProbes(maxMs: number | undefined): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        if (deadline !== null) this.timers.cancel(deadline);
+        resolve();
+      };
+      const deadline =
+        maxMs === undefined
+          ? null
+          : this.timers.after(maxMs, () => {
+              this.log.warn({ inFlight: this.inFlight }, `Gave up waiting for ${this.inFlight} running health check(s) after ${maxMs} ms`);
+              finish();
+            });
+      this.idleWaiters.push(finish);
+    });
+  }
+
+  /**
+   * A probe with no memory of its own (respawn from a snapshot, or a new probe of a kept real
+   * server) starts from the verdict its first subscriber carried, so it does not treat the
+   * next failure as a start-up one.
+   */
+  private seedFromSubscribers(p: SharedProbe): void {
+    for (const sub of p.subs) {
+      const up = sub.vs.checkerUp(sub.rsIndex, sub.checkerIndex);
+      if (up !== null && sub.vs.checkerRan(sub.rsIndex, sub.checkerIndex)) {
+        p.cycle.seed(up);
+        return;
+      }
+    }
+  }
+
   // ---- scheduling ----
 
   private schedule(p: SharedProbe, at: number): void {
     if (!this.running) return;
     p.dueAt = at;
+    // Handing over: the successor arms it at this time.
+    if (this.handingOver) return;
     p.timer = this.timers.at(at, () => this.due(p));
   }
 
@@ -236,7 +344,7 @@ export class CheckerEngine implements CheckerOutput {
   }
 
   private launch(p: SharedProbe): void {
-    if (!this.running) {
+    if (!this.running || this.handingOver) {
       this.gate.release(p.cost);
       return;
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Checker, HttpCheck, MiscCheck, TcpCheck } from '../../config/model/Checker.js';
 import type { IpAddress, ScriptCommand, ScriptUser } from '../../config/model/Common.js';
 import { HTTP_STATUS_CODES } from '../../config/model/KeepalivedDefaults.js';
@@ -17,6 +18,8 @@ export type SupportedCheckerType = TcpCheck['type'] | HttpCheck['type'] | MiscCh
 export interface ProbePlan {
   /** Dedup key: equal keys mean identical traffic and identical timing. */
   readonly key: string;
+  /** A short digest of `key`, carried in snapshots to recognise the same checker after a reload or respawn. */
+  readonly fingerprint: string;
   readonly type: SupportedCheckerType;
   readonly spec: ProbeSpec;
   readonly cycle: CycleSettings;
@@ -50,6 +53,8 @@ export interface CheckerPlanSet {
   readonly subscriptions: readonly PlannedSubscription[];
   /** Per virtual server, per real server: the `alpha` of each checker that runs. */
   readonly checkerAlpha: readonly (readonly (readonly boolean[])[])[];
+  /** Per virtual server, per real server: the fingerprint of each checker that runs (parallel to `checkerAlpha`). */
+  readonly checkerFingerprints: readonly (readonly (readonly string[])[])[];
   readonly notifyScripts: ReadonlyMap<ScriptCommand, ResolvedScript | null>;
   readonly messages: readonly PlanMessage[];
 }
@@ -104,7 +109,10 @@ export function planCheckers(config: VigilConfig, env: PlanEnvironment): Checker
     return { argv: verdict.argv, uid: own ? null : ids.uid, gid: own ? null : ids.gid };
   };
 
+  const checkerFingerprints: string[][][] = [];
   const checkerAlpha = config.virtualServers.map((vs, vsIndex) => {
+    const vsFingerprints: string[][] = [];
+    checkerFingerprints.push(vsFingerprints);
     const vsText = formatVirtualServer(vs);
     for (const cmd of [vs.quorumUp, vs.quorumDown]) {
       if (cmd && !notifyScripts.has(cmd)) notifyScripts.set(cmd, resolveScript(cmd.argv, null, `quorum script for VS ${vsText}`));
@@ -115,12 +123,15 @@ export function planCheckers(config: VigilConfig, env: PlanEnvironment): Checker
         if (cmd && !notifyScripts.has(cmd)) notifyScripts.set(cmd, resolveScript(cmd.argv, null, `notify script for ${rsText}`));
       }
       const alphas: boolean[] = [];
+      const fingerprints: string[] = [];
+      vsFingerprints.push(fingerprints);
       for (const c of rs.checkers) {
         const plan = planChecker(vs, rs, c, env, rsText, messages, resolveScript);
         if (!plan) continue;
         if (!probes.has(plan.key)) probes.set(plan.key, plan);
         subscriptions.push({ vsIndex, rsIndex, checkerIndex: alphas.length, planKey: plan.key });
         alphas.push(plan.cycle.alpha);
+        fingerprints.push(plan.fingerprint);
       }
       return alphas;
     });
@@ -128,7 +139,7 @@ export function planCheckers(config: VigilConfig, env: PlanEnvironment): Checker
   if (insecureSeen && !scriptSecurity) {
     messages.push({ level: 'warn', msg: 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.' });
   }
-  return { probes, subscriptions, checkerAlpha, notifyScripts, messages };
+  return { probes, subscriptions, checkerAlpha, checkerFingerprints, notifyScripts, messages };
 }
 
 function vsPort(vs: VirtualServer): number | null {
@@ -202,5 +213,6 @@ function planChecker(
     logAllFailures: c.logAllFailures,
   };
   const warmupMs = c.warmupSeconds * 1000;
-  return { key: JSON.stringify([c.type, spec, cycle, warmupMs]), type: c.type, spec, cycle, warmupMs };
+  const key = JSON.stringify([c.type, spec, cycle, warmupMs]);
+  return { key, fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16), type: c.type, spec, cycle, warmupMs };
 }

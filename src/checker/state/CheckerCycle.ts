@@ -58,6 +58,15 @@ export interface CycleStep {
  * delay_loop while recovering), so multi-url checkers recover sooner; and fast_recovery does
  * not retry a failing url at once (keepalived would spin on a refusing server).
  */
+/** What a cycle remembers between probes; a reload hands it to the successor checker. */
+export interface CycleMemory {
+  readonly up: boolean;
+  readonly ran: boolean;
+  readonly retryIt: number;
+  readonly failedUrl: boolean;
+  readonly lastExitCode: number;
+}
+
 export class CheckerCycle {
   private up: boolean;
   private ran = false;
@@ -76,6 +85,32 @@ export class CheckerCycle {
 
   get hasRun(): boolean {
     return this.ran;
+  }
+
+  memory(): CycleMemory {
+    return { up: this.up, ran: this.ran, retryIt: this.retryIt, failedUrl: this.failedUrl, lastExitCode: this.lastExitCode };
+  }
+
+  /** Continues exactly where a predecessor with the same settings stopped (reload). */
+  restore(memory: CycleMemory): void {
+    this.up = memory.up;
+    this.ran = memory.ran;
+    this.retryIt = memory.retryIt;
+    this.failedUrl = memory.failedUrl;
+    this.lastExitCode = memory.lastExitCode;
+  }
+
+  /**
+   * Starts from a verdict known only from a snapshot (a respawned checker process): the state
+   * a checker is in after it settled on `up`. An up checker gets its full retries before going
+   * down (not the start-up "one failure is enough"); a down HTTP checker recovers through the
+   * failed url first, as after a failure.
+   */
+  seed(up: boolean): void {
+    this.up = up;
+    this.ran = true;
+    this.retryIt = 0;
+    this.failedUrl = !up && this.settings.kind === 'http';
   }
 
   /** Feeds one probe outcome; returns what to report and when to probe next. */

@@ -1,7 +1,8 @@
 import type { RealServer, SorryServer, VirtualServer } from '../../config/model/VirtualServer.js';
 import { IPVS_WEIGHT_LIMIT } from '../../config/model/KeepalivedDefaults.js';
-import type { QuorumState, RealServerDesiredState, SorryServerDesiredState, VirtualServerDesiredState } from '../CheckerOutput.js';
+import type { CheckerVerdict, QuorumState, RealServerDesiredState, SorryServerDesiredState, VirtualServerDesiredState } from '../CheckerOutput.js';
 import type { ProbeFailureReason } from '../probe/ProbeOutcome.js';
+import type { CarriedRealServer, CarriedVirtualServer } from './CheckerStateCarryOver.js';
 import type { ServiceEffects } from './ServiceEffects.js';
 import { formatService, formatVirtualServer } from './ServiceText.js';
 
@@ -10,6 +11,8 @@ interface CheckerView {
   up: boolean;
   ran: boolean;
   readonly alpha: boolean;
+  /** The plan fingerprint, so a successor can tell it is the same checker. */
+  readonly plan: string;
   /** misc_dynamic weight delta (2.2.7: effective weight = weight + sum of these). */
   curWeight: number;
 }
@@ -76,12 +79,14 @@ export class VirtualServerState {
     checkerAlpha: readonly (readonly boolean[])[],
     private readonly effects: ServiceEffects,
     now: number,
+    /** Plan fingerprints, parallel to `checkerAlpha` (CheckerPlanSet.checkerFingerprints). */
+    checkerFingerprints: readonly (readonly string[])[] = [],
   ) {
     this.text = formatVirtualServer(cfg);
     const vsPort = cfg.key.kind === 'address' ? cfg.key.port : null;
     this.rs = cfg.realServers.map((r, i) => {
       const port = r.port ?? vsPort;
-      const checkers = (checkerAlpha[i] ?? []).map((alpha) => ({ up: !alpha, ran: false, alpha, curWeight: 0 }));
+      const checkers = (checkerAlpha[i] ?? []).map((alpha, c) => ({ up: !alpha, ran: false, alpha, plan: checkerFingerprints[i]?.[c] ?? '', curWeight: 0 }));
       const failed = checkers.filter((c) => !c.up).length;
       return {
         cfg: r,
@@ -120,8 +125,16 @@ export class VirtualServerState {
     this.quorumSince = now;
   }
 
-  /** Start-up: check_data.c set_quorum_states, then ipwrapper.c init_service_vs. */
-  init(now: number): void {
+  /**
+   * Start-up: check_data.c set_quorum_states, then ipwrapper.c init_service_vs. With
+   * `carried` (a reload, a respawned checker process) the virtual server continues from its
+   * predecessor's state instead; see `resume`.
+   */
+  init(now: number, carried: CarriedVirtualServer | null = null): void {
+    if (carried !== null) {
+      this.resume(carried, now);
+      return;
+    }
     this.quorumUp = this.weightSum() >= this.quorum + this.hysteresis;
     for (const r of this.rs) {
       // Alpha servers stay out until a check passes, unless inhibit_on_failure adds them at weight 0.
@@ -139,6 +152,60 @@ export class VirtualServerState {
       s.since = now;
     }
     this.dirty = true;
+  }
+
+  /**
+   * Continues from a predecessor's state without announcing it again: carried real servers
+   * keep their verdicts, health and IPVS presence silently (no log, no notify); new ones start
+   * as at a fresh start (alpha: down, else up). The quorum starts where it was, then is
+   * re-evaluated once, which announces a change the new membership really causes.
+   */
+  private resume(carried: CarriedVirtualServer, now: number): void {
+    this.rs.forEach((r, i) => {
+      const c = carried.realServers[i];
+      if (c) this.resumeRealServer(r, c);
+      else if (r.failed === 0) this.setAlive(r, true, now);
+    });
+    this.quorumUp = carried.quorumUp;
+    this.quorumSince = carried.quorumSince;
+    const s = this.sorry;
+    if (s && carried.sorryServer) {
+      s.alive = carried.sorryServer.active;
+      s.set = s.alive || s.cfg.inhibit;
+      s.zeroed = s.set && !s.alive;
+      s.since = carried.sorryServer.since;
+    }
+    // ipvswrapper.c: out of the pool while down or while the sorry server stands in; at weight 0 instead when inhibited.
+    const holds = this.sorryHolds();
+    for (const r of this.rs) {
+      const inPool = r.alive && !holds;
+      r.set = inPool || r.inhibit;
+      r.zeroed = r.set && !inPool;
+    }
+    this.updateQuorum(true, now);
+    if (s && s.cfg.inhibit && !s.set) {
+      s.set = true;
+      s.zeroed = true;
+      s.since = now;
+    }
+    this.dirty = true;
+  }
+
+  private resumeRealServer(r: RealServerRuntime, c: CarriedRealServer): void {
+    r.checkers.forEach((view, i) => {
+      const v = c.verdicts[i];
+      if (!v) return;
+      view.up = v.up;
+      view.ran = v.ran;
+      view.curWeight = v.weightDelta;
+    });
+    r.failed = r.checkers.filter((v) => !v.up).length;
+    r.effectiveWeight = r.cfg.weight + r.checkers.reduce((sum, v) => sum + v.curWeight, 0);
+    // rs->alive follows the checkers: up when none has failed.
+    r.alive = r.failed === 0;
+    r.reason = r.alive ? null : (c.reason ?? 'alpha');
+    r.since = c.since;
+    r.lastCheck = c.lastCheck;
   }
 
   /**
@@ -204,6 +271,11 @@ export class VirtualServerState {
   /** Whether a checker's latest report to this real server was "up" (`null`: no such checker). */
   checkerUp(rsIndex: number, checkerIndex: number): boolean | null {
     return this.rs[rsIndex]?.checkers[checkerIndex]?.up ?? null;
+  }
+
+  /** Whether a checker has reported to this real server (`false`: no such checker). */
+  checkerRan(rsIndex: number, checkerIndex: number): boolean {
+    return this.rs[rsIndex]?.checkers[checkerIndex]?.ran ?? false;
   }
 
   /** ha_suspend: whether the checkers run (shown in the output). */
@@ -281,6 +353,7 @@ export class VirtualServerState {
         lastCheck: r.lastCheck,
         checkers: r.checkers.length,
         failedCheckers: r.failed,
+        checkerStates: r.checkers.map((c): CheckerVerdict => ({ plan: c.plan, up: c.up, ran: c.ran, weightDelta: c.curWeight })),
       })),
     };
   }
