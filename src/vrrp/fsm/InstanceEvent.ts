@@ -39,6 +39,11 @@ export type InstanceEvent =
   /** `fault`: an unweighted tracked script/interface/file named `source` failed or recovered. */
   | { readonly type: 'tracker'; readonly kind: 'fault'; readonly source: string; readonly fault: boolean }
   | { readonly type: 'shutdown' }
+  /**
+   * A configuration reload changed what can change in place: the base priority (neither
+   * the old nor the new one 255) and the VIP list. Everything else restarts the instance.
+   */
+  | { readonly type: 'reconfigure'; readonly basePriority: number; readonly vips: readonly string[] }
   /** A transition forced by the sync group the instance belongs to. */
   | { readonly type: 'sync-group'; readonly group: string; readonly to: SyncGroupTarget };
 

@@ -44,7 +44,7 @@ export const LINK_FAULT_SOURCE = 'link';
  * Deliberate choices where keepalived 2.2.7 and the RFC differ are marked "keepalived:" below.
  */
 export class VrrpInstanceMachine {
-  readonly spec: ResolvedInstanceSpec;
+  private currentSpec: ResolvedInstanceSpec;
   private readonly specWarnings: readonly string[];
 
   private currentState: VrrpState = 'INIT';
@@ -75,11 +75,16 @@ export class VrrpInstanceMachine {
         problems: resolution.problems,
       });
     }
-    this.spec = resolution.spec;
+    this.currentSpec = resolution.spec;
     this.specWarnings = resolution.warnings;
     this.basePriority = this.spec.basePriority;
     this.effective = this.spec.basePriority;
     this.masterAdverIntervalCs = this.spec.advertIntervalCs;
+  }
+
+  /** The resolved spec; a reload may replace its base priority and VIPs. */
+  get spec(): ResolvedInstanceSpec {
+    return this.currentSpec;
   }
 
   get name(): string {
@@ -156,6 +161,9 @@ export class VrrpInstanceMachine {
         break;
       case 'shutdown':
         this.onShutdown();
+        break;
+      case 'reconfigure':
+        this.onReconfigure(event.basePriority, event.vips);
         break;
       case 'sync-group':
         this.onSyncGroup(event.to);
@@ -362,11 +370,34 @@ export class VrrpInstanceMachine {
     }
   }
 
-  /** keepalived vrrp_track.c `vrrp_set_effective_priority`. */
   private onTrackerWeight(weight: number): void {
     this.trackerWeight = weight;
+    this.updateEffectivePriority();
+  }
+
+  /**
+   * A reload's new base priority and VIP list, applied to the running machine. A new
+   * priority works as a tracker weight change does: a Backup's Master_Down_Timer moves with
+   * Skew_Time, a Master carries it in its next advert, and the election then runs by the
+   * normal protocol (a Backup with preempt takes over on the master's next lower advert; a
+   * Master outranked is preempted by its peer). The address owner's priority cannot move
+   * in place (its start-up, accept and preempt rules differ): the runtime restarts it.
+   */
+  private onReconfigure(basePriority: number, vips: readonly string[]): void {
+    const ownerChange = basePriority !== this.basePriority && (basePriority === PRIORITY_OWNER || this.isOwner());
+    if (ownerChange || !Number.isInteger(basePriority) || basePriority < 1 || basePriority > PRIORITY_OWNER) {
+      this.log('warning', `(${this.name}) priority ${this.basePriority} -> ${basePriority} cannot be applied in place - ignored`);
+    } else {
+      this.basePriority = basePriority;
+    }
+    this.currentSpec = { ...this.currentSpec, basePriority: this.basePriority, vips: [...vips] };
+    this.updateEffectivePriority();
+  }
+
+  /** keepalived vrrp_track.c `vrrp_set_effective_priority`. */
+  private updateEffectivePriority(): void {
     if (this.basePriority === PRIORITY_OWNER) return; // the owner's priority never moves
-    const wanted = Math.min(PRIORITY_MAX_TRACKED, Math.max(PRIORITY_MIN_TRACKED, this.basePriority + weight));
+    const wanted = Math.min(PRIORITY_MAX_TRACKED, Math.max(PRIORITY_MIN_TRACKED, this.basePriority + this.trackerWeight));
     if (wanted === this.effective) return;
     this.log('info', `(${this.name}) Changing effective priority from ${this.effective} to ${wanted}`);
     const oldSkewUs = this.skewUs();

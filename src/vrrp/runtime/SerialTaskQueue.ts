@@ -9,7 +9,8 @@ export class SerialTaskQueue {
 
   constructor(private readonly onError: (error: unknown, label: string) => void) {}
 
-  push(label: string, task: () => Promise<unknown> | void): void {
+  /** Queues `task`; the promise settles (never rejects) once it has run or failed. */
+  push(label: string, task: () => Promise<unknown> | void): Promise<void> {
     this.count++;
     this.tail = this.tail
       .then(task)
@@ -20,6 +21,7 @@ export class SerialTaskQueue {
       .finally(() => {
         this.count--;
       });
+    return this.tail;
   }
 
   /** Tasks queued or running. */

@@ -1,5 +1,7 @@
 import { VigilError } from '../../core/VigilError.js';
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
+import type { VrrpInstance } from '../../config/model/VrrpInstance.js';
+import type { VrrpScript } from '../../config/model/VrrpScript.js';
 import type { VrrpSyncGroup } from '../../config/model/VrrpSyncGroup.js';
 import type { InterfaceAddress } from '../../netlink/rtnl/InterfaceAddress.js';
 import { canonicalIp, type IpFamily } from '../codec/IpAddressBytes.js';
@@ -7,7 +9,7 @@ import type { Action } from '../fsm/Action.js';
 import type { InstanceEvent } from '../fsm/InstanceEvent.js';
 import { SyncGroupCoordinator, type ActionBatch } from '../fsm/SyncGroupCoordinator.js';
 import { TimerSet, type ArmedTimer } from '../fsm/TimerSet.js';
-import { VrrpInstanceMachine } from '../fsm/VrrpInstanceMachine.js';
+import type { VrrpInstanceMachine } from '../fsm/VrrpInstanceMachine.js';
 import type { NotifyState, VrrpState } from '../fsm/VrrpState.js';
 import type { FrameSender } from '../io/GarpSender.js';
 import type { NotifyScripts } from '../notify/NotifyCommand.js';
@@ -17,19 +19,21 @@ import type { InstanceTracking, TrackedObject } from '../track/InstanceTracking.
 import type { TrackedStatus } from '../track/TrackedStatus.js';
 import { trackingForInstance } from '../track/TrackingPlan.js';
 import type { AdvertTransport, AdvertTransportOpener, IncomingAdvertPacket } from './AdvertTransport.js';
-import { AnnouncementSender } from './AnnouncementSender.js';
+import { AnnouncementSender, type AnnouncementSpacing } from './AnnouncementSender.js';
 import { decodeIncomingAdvert } from './IncomingAdvertDecoder.js';
-import { resolveInstanceAddressing, resolveInstanceInterface, type InstanceAddressing } from './InstanceAddressing.js';
+import type { InstanceAddressing } from './InstanceAddressing.js';
+import { prepareInstance, transportKey, type PreparedInstance } from './InstancePreparation.js';
 import { instanceSpecFromConfig } from './InstanceSpecMapping.js';
 import type { InterfaceView } from './InterfaceView.js';
 import type { MonotonicClock } from './MonotonicClock.js';
 import { ReceiveStats } from './ReceiveStats.js';
-import { vmacDecision } from './VmacPlan.js';
 import { receiverInstanceFromConfig } from './ReceiverInstanceMapping.js';
 import type { TimerWakeup } from './TimerWakeup.js';
 import { instanceVipsFromConfig, type InstanceVip } from './VipSpecMapping.js';
 import { VrrpInstanceRuntime, type InstanceNotifier, type VipInstallerPort } from './VrrpInstanceRuntime.js';
 import type { VrrpLog } from './VrrpLog.js';
+import { planVrrpReload, type InstanceReloadAction, type VrrpReloadPlan } from './VrrpReloadPlan.js';
+import type { VrrpReloadResult, VrrpReloadSummary } from './VrrpReloadResult.js';
 
 /** Runs sync-group notify scripts: `NotifyDispatcher` fits. */
 export interface GroupNotifier {
@@ -93,29 +97,38 @@ export class VrrpEngine {
   readonly timers = new TimerSet();
   readonly stats = new ReceiveStats();
   private readonly runtimes = new Map<string, VrrpInstanceRuntime>();
+  /** Where each instance's VIP lines without `dev` go (its interface or vmac), for reloaded VIP lists. */
+  private readonly vipInterfaces = new Map<string, string>();
   private readonly groupOf = new Map<string, SyncGroupCoordinator>();
   private readonly groupConfigs = new Map<string, VrrpSyncGroup>();
   private readonly tracking = new Map<string, TrackingState>();
-  private readonly scriptStatus = new Map<string, TrackedStatus>();
+  private scriptStatus = new Map<string, TrackedStatus>();
   private readonly receivers = new Map<string, ReceiverInstance[]>();
   private readonly vipWarnings = new Map<string, string>();
   private readonly transitionListeners = new Set<(instance: string, from: VrrpState, to: VrrpState) => void>();
-  private readonly unsubscribe: (() => void)[] = [];
+  /** One advert socket per interface and family (`transportKey`). */
+  private readonly transports = new Map<string, TransportEntry>();
+  private readonly frameSenders = new Map<string, FrameSender>();
   private readonly wakeup: TimerWakeup;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly spacing: AnnouncementSpacing;
+  private running: VigilConfig;
   private started = false;
   private stopping = false;
+  private reloading = false;
   private readonly releaseVips: boolean;
 
   private constructor(
     config: VigilConfig,
     private readonly ports: VrrpEnginePorts,
-    private readonly transports: readonly AdvertTransport[],
-    private readonly frameSenders: ReadonlyMap<string, FrameSender>,
     options: VrrpEngineOptions,
   ) {
+    this.running = config;
     this.releaseVips = options.releaseVipsOnStop ?? true;
     this.wakeup = ports.createWakeup(() => this.runDueTimers());
-    for (const script of config.vrrpScripts) this.scriptStatus.set(script.name, script.initFail ? 'down' : 'init');
+    this.sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.spacing = announcementSpacing(config);
+    for (const script of config.vrrpScripts) this.scriptStatus.set(script.name, initialScriptStatus(script));
   }
 
   /**
@@ -125,156 +138,235 @@ export class VrrpEngine {
    */
   static create(config: VigilConfig, ports: VrrpEnginePorts, options: VrrpEngineOptions = {}): VrrpEngineCreation {
     const errors: VigilError[] = [];
-    const planned: { instance: VigilConfig['vrrpInstances'][number]; machine: VrrpInstanceMachine; addressing: InstanceAddressing; vips: InstanceVip[] }[] = [];
+    const planned: PreparedInstance[] = [];
     const allAddresses = ports.interfaces.allAddresses();
     for (const instance of config.vrrpInstances) {
-      const iface = resolveInstanceInterface(instance, allAddresses, (i) => ports.interfaces.nameOf(i));
-      if (!iface.ok) {
-        errors.push(iface.error);
-        continue;
-      }
-      const ifindex = ports.interfaces.indexOf(iface.ifname);
-      if (ifindex === undefined) {
-        errors.push(
-          new VigilError('VRRP_RUNTIME_INTERFACE_MISSING', `(${instance.name}) interface ${iface.ifname} does not exist`, {
-            instance: instance.name,
-            interface: iface.ifname,
-          }),
-        );
-        continue;
-      }
-      if (instance.version === 2 && instance.authentication?.type === 'AH') {
-        errors.push(
-          new VigilError('VRRP_RUNTIME_UNSUPPORTED', `(${instance.name}) auth_type AH is not supported by Vigil; use PASS or VRRPv3`, {
-            instance: instance.name,
-          }),
-        );
-        continue;
-      }
-      // use_vmac: adverts on the vmac (unless vmac_xmit_base), VIPs on it, the source
-      // address still the parent's (the daemon created the vmac before this runs).
-      const vmac = vmacDecision(instance, iface.ifname);
-      if (vmac.kind === 'unsupported') {
-        ports.log.warn({ instance: instance.name }, `(${instance.name}) ${vmac.reason}; running on ${iface.ifname} itself`);
-      }
-      const vmacName = vmac.kind === 'vmac' ? vmac.plan.name : undefined;
-      if (vmacName !== undefined && ports.interfaces.indexOf(vmacName) === undefined) {
-        errors.push(
-          new VigilError('VRRP_RUNTIME_INTERFACE_MISSING', `(${instance.name}) VMAC interface ${vmacName} does not exist`, { instance: instance.name, interface: vmacName }),
-        );
-        continue;
-      }
-      const advertIfname = vmac.kind === 'vmac' && !vmac.plan.transmitOnParent ? vmac.plan.name : iface.ifname;
-      const resolved = resolveInstanceAddressing(instance, config.global, advertIfname, ports.interfaces.addressesOf(ifindex));
-      if (!resolved.ok) {
-        errors.push(resolved.error);
-        continue;
-      }
-      try {
-        const machine = new VrrpInstanceMachine(instanceSpecFromConfig(instance, resolved.addressing.source));
-        planned.push({ instance, machine, addressing: resolved.addressing, vips: instanceVipsFromConfig(instance, vmacName ?? iface.ifname) });
-      } catch (e) {
-        errors.push(e instanceof VigilError ? e : new VigilError('VRRP_RUNTIME_INSTANCE_INVALID', `(${instance.name}) ${String(e)}`));
-      }
+      const prepared = prepareInstance(instance, config.global, ports.interfaces, allAddresses, ports.log);
+      if (prepared.ok) planned.push(prepared.prepared);
+      else errors.push(prepared.error);
     }
     if (errors.length > 0) return { ok: false, errors };
 
-    // One socket per interface and family, joined to the groups its multicast instances use.
-    const transportPlan = new Map<string, { ifname: string; family: IpFamily; groups: Set<string> }>();
-    for (const p of planned) {
-      const key = `${p.addressing.ifname}|${p.addressing.family}`;
-      const entry = transportPlan.get(key) ?? { ifname: p.addressing.ifname, family: p.addressing.family, groups: new Set<string>() };
-      if (!p.addressing.unicast) for (const g of p.addressing.destinations) entry.groups.add(g);
-      transportPlan.set(key, entry);
-    }
-    const transports = new Map<string, AdvertTransport>();
-    const frameSenders = new Map<string, FrameSender>();
-    const closeAll = (): void => {
-      for (const t of transports.values()) t.close();
-      for (const f of frameSenders.values()) f.close();
-    };
-    for (const [key, entry] of transportPlan) {
-      try {
-        transports.set(key, ports.openTransport({ ifname: entry.ifname, family: entry.family, groups: [...entry.groups] }));
-      } catch (e) {
-        errors.push(asVigilError(e, 'VRRP_RUNTIME_SOCKET_FAILED', `cannot open the VRRP socket on ${entry.ifname}`));
-      }
-    }
-    const announceInterfaces = new Set(planned.flatMap((p) => p.vips.map((v) => v.spec.interface)).filter((i): i is string => typeof i === 'string'));
-    for (const ifname of announceInterfaces) {
-      try {
-        frameSenders.set(ifname, ports.openFrameSender(ifname));
-      } catch (e) {
-        errors.push(asVigilError(e, 'VRRP_RUNTIME_SOCKET_FAILED', `cannot open the AF_PACKET socket on ${ifname}`));
-      }
-    }
-    if (errors.length > 0) {
-      closeAll();
-      return { ok: false, errors };
-    }
+    const opened = openSockets(ports, planSockets(planned.map((p) => ({ addressing: p.addressing, vips: p.vips }))), new Map(), new Map());
+    if (!opened.ok) return opened;
 
-    const engine = new VrrpEngine(config, ports, [...transports.values()], frameSenders, options);
-    const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const spacing = {
-      garpIntervalMs: Math.round(config.global.vrrpGarpIntervalSeconds * 1000),
-      gnaIntervalMs: Math.round(config.global.vrrpGnaIntervalSeconds * 1000),
-    };
-    for (const p of planned) {
-      const transport = transports.get(`${p.addressing.ifname}|${p.addressing.family}`);
-      if (transport === undefined) continue; // not reached: every plan has its transport
-      const announcer = new AnnouncementSender(
-        p.instance.name,
-        { interfaces: ports.interfaces, frameSender: (ifname) => engine.frameSender(ifname), sleep, log: ports.log },
-        spacing,
-      );
-      const runtime = new VrrpInstanceRuntime({
-        config: p.instance,
-        machine: p.machine,
-        addressing: p.addressing,
-        vips: p.vips,
-        transport,
-        installer: ports.installer,
-        announcer,
-        notifier: ports.notifier,
-        log: ports.log,
-        onTransition: (name, from, to) => engine.transitionHappened(name, from, to),
-      });
-      engine.runtimes.set(p.instance.name, runtime);
-      engine.tracking.set(p.instance.name, { tracking: trackingForInstance(config, p.instance), weight: 0, faults: new Set() });
-    }
+    const engine = new VrrpEngine(config, ports, options);
+    for (const [key, entry] of opened.transports) engine.transports.set(key, entry);
+    for (const [ifname, sender] of opened.frameSenders) engine.frameSenders.set(ifname, sender);
+    for (const p of planned) engine.addRuntime(p, config);
     for (const group of config.vrrpSyncGroups) {
       const machines = group.members.map((m) => engine.runtimes.get(m.name)?.machine).filter((m): m is VrrpInstanceMachine => m !== undefined);
       if (machines.length === 0) continue;
-      const coordinator = new SyncGroupCoordinator(group.name, machines);
-      engine.groupConfigs.set(group.name, group);
-      for (const m of machines) engine.groupOf.set(m.name, coordinator);
+      engine.attachGroup(group, new SyncGroupCoordinator(group.name, machines));
     }
     return { ok: true, engine };
+  }
+
+  /** The configuration the engine runs (the last one reloaded). */
+  get config(): VigilConfig {
+    return this.running;
   }
 
   /** Starts receiving and puts every instance through its Initialize state (RFC 5798 §6.4.1). */
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const transport of this.transports) {
-      this.unsubscribe.push(transport.onPacket((packet) => this.guarded(`packet on ${transport.ifname}`, () => this.receive(transport, packet))));
-      this.unsubscribe.push(
-        transport.onError((error) => {
-          this.stats.receiveError(transport.ifname);
-          this.ports.log.warn({ interface: transport.ifname, code: error.code }, `VRRP receive error on ${transport.ifname}: ${error.message}`);
-        }),
-      );
-    }
+    for (const entry of this.transports.values()) this.subscribe(entry);
     for (const runtime of this.runtimes.values()) runtime.releaseLeftoverVips(this.vipsPresent(runtime));
-    const now = this.ports.clock.nowMs;
-    for (const runtime of this.runtimes.values()) {
-      // Faults known before start-up are remembered by the machine and make it start in FAULT.
-      if (!runtime.config.dontTrackPrimary && !this.ports.interfaces.isUsable(runtime.addressing.ifname)) {
-        this.deliver(runtime.name, { type: 'link', up: false }, now);
-      }
-      this.applyTracking(runtime.name, now);
+    this.initialize([...this.runtimes.values()], this.ports.clock.nowMs);
+  }
+
+  // --- reload -------------------------------------------------------------------------------
+
+  /**
+   * Applies a new configuration by difference (see `planVrrpReload`): unchanged instances
+   * carry on untouched, VIP lists and base priorities change in place, everything else is
+   * stopped as on shutdown (priority-0 advert, VIPs dropped, notify STOP) and started
+   * again through Initialize. First everything the new configuration needs is resolved
+   * and opened (interfaces, addresses, machines, sockets); if anything fails, what was
+   * opened is closed and the running engine is left exactly as it was. Across all
+   * instances, VIP removals run before additions, so a VIP moved from one instance to
+   * another in one reload is deleted from the first, then added to the second. Sockets no
+   * longer needed are closed once the stopped instances' last adverts are out.
+   */
+  async reload(next: VigilConfig, plan: VrrpReloadPlan = planVrrpReload(this.running, next)): Promise<VrrpReloadResult> {
+    if (!this.started || this.stopping) return refused('VRRP_RELOAD_NOT_RUNNING', 'the VRRP engine is not running');
+    if (this.reloading) return refused('VRRP_RELOAD_BUSY', 'a reload is already being applied');
+    const nextByName = new Map(next.vrrpInstances.map((i) => [i.name, i]));
+    const actionOf = new Map(plan.instances.map((a) => [a.name, a]));
+    const errors: VigilError[] = [];
+
+    // --- 1. resolve and open, touching nothing that runs ---
+    const fresh: PreparedInstance[] = [];
+    const allAddresses = this.ports.interfaces.allAddresses();
+    for (const action of plan.instances) {
+      if (action.kind !== 'restarted' && action.kind !== 'added') continue;
+      const instance = nextByName.get(action.name);
+      if (instance === undefined) continue;
+      const prepared = prepareInstance(instance, next.global, this.ports.interfaces, allAddresses, this.ports.log);
+      if (prepared.ok) fresh.push(prepared.prepared);
+      else errors.push(prepared.error);
     }
-    for (const runtime of this.runtimes.values()) this.deliver(runtime.name, { type: 'startup' }, now);
+    const kept: { runtime: VrrpInstanceRuntime; instance: VrrpInstance; action: InstanceReloadAction }[] = [];
+    for (const action of plan.instances) {
+      if (action.kind !== 'unchanged' && action.kind !== 'updated') continue;
+      const runtime = this.runtimes.get(action.name);
+      const instance = nextByName.get(action.name);
+      if (runtime === undefined || instance === undefined) {
+        errors.push(new VigilError('VRRP_RELOAD_PLAN_MISMATCH', `(${action.name}) is not running; the reload plan does not match the engine`, { instance: action.name }));
+        continue;
+      }
+      kept.push({ runtime, instance, action });
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    const keptVips = new Map<string, InstanceVip[]>();
+    for (const { runtime, instance } of kept) keptVips.set(runtime.name, instanceVipsFromConfig(instance, this.vipInterfaces.get(runtime.name) ?? runtime.addressing.ifname));
+
+    const socketPlan = planSockets([
+      ...kept.map(({ runtime }) => ({ addressing: runtime.addressing, vips: keptVips.get(runtime.name) ?? [] })),
+      ...fresh.map((p) => ({ addressing: p.addressing, vips: p.vips })),
+    ]);
+    const opened = openSockets(this.ports, socketPlan, this.transports, this.frameSenders);
+    if (!opened.ok) return opened;
+    const closeOpened = (): void => {
+      for (const entry of opened.transports.values()) entry.transport.close();
+      for (const sender of opened.frameSenders.values()) sender.close();
+    };
+
+    const freshByName = new Map(fresh.map((p) => [p.instance.name, p]));
+    const coordinators: { group: VrrpSyncGroup; coordinator: SyncGroupCoordinator }[] = [];
+    for (const action of plan.syncGroups) {
+      if (action.kind !== 'rebuilt' && action.kind !== 'added') continue;
+      const group = next.vrrpSyncGroups.find((g) => g.name === action.name);
+      if (group === undefined) continue;
+      // The plan restarts every member of a rebuilt group: only fresh machines join it.
+      const machines = group.members.map((m) => freshByName.get(m.name)?.machine).filter((m): m is VrrpInstanceMachine => m !== undefined);
+      if (machines.length === 0) continue;
+      try {
+        coordinators.push({ group, coordinator: new SyncGroupCoordinator(group.name, machines) });
+      } catch (e) {
+        errors.push(asVigilError(e, 'VRRP_RELOAD_SYNC_GROUP', `sync group ${group.name}`));
+      }
+    }
+    if (errors.length > 0) {
+      closeOpened();
+      return { ok: false, errors };
+    }
+
+    // --- 2. apply: synchronous, so no packet or timer sees a half-applied configuration ---
+    this.reloading = true;
+    const now = this.ports.clock.nowMs;
+    const previous = this.running;
+    const doomed = plan.instances
+      .filter((a) => a.kind === 'restarted' || a.kind === 'removed')
+      .map((a) => this.runtimes.get(a.name))
+      .filter((r): r is VrrpInstanceRuntime => r !== undefined);
+    // Stopped as on shutdown: a master resigns (priority 0) and drops its VIPs; notify STOP runs.
+    for (const runtime of doomed) this.deliver(runtime.name, { type: 'shutdown' }, now);
+    const removals: Promise<unknown>[] = [];
+    for (const runtime of doomed) {
+      runtime.cancelAnnouncements();
+      this.timers.cancelOwner(runtime.name);
+      this.runtimes.delete(runtime.name);
+      this.vipInterfaces.delete(runtime.name);
+      this.tracking.delete(runtime.name);
+      this.groupOf.delete(runtime.name);
+      this.vipWarnings.delete(runtime.name);
+      removals.push(runtime.queueIdle());
+    }
+
+    const additions: { runtime: VrrpInstanceRuntime; added: InstanceVip[] }[] = [];
+    for (const { runtime, instance, action } of kept) {
+      runtime.adoptConfig(instance);
+      if (action.kind !== 'updated' || (action.vips === null && action.priority === null)) continue;
+      const spec = instanceSpecFromConfig(instance, runtime.addressing.source);
+      this.deliver(runtime.name, { type: 'reconfigure', basePriority: spec.basePriority, vips: spec.vips }, now);
+      if (action.vips === null) continue;
+      const change = runtime.replaceVips(keptVips.get(runtime.name) ?? []);
+      removals.push(change.removal);
+      additions.push({ runtime, added: change.added });
+    }
+    const removalsDone = Promise.all(removals);
+    for (const { runtime, added } of additions) runtime.installAddedVips(added, removalsDone);
+
+    for (const action of plan.syncGroups) {
+      const group = next.vrrpSyncGroups.find((g) => g.name === action.name);
+      if (action.kind === 'removed' || group === undefined) this.groupConfigs.delete(action.name);
+      else if (action.kind === 'kept' || action.kind === 'updated') this.groupConfigs.set(group.name, group);
+    }
+
+    // Sockets: switch to the ones opened for new multicast groups; drop the unused ones.
+    const retired: { close(): void }[] = [];
+    for (const [key, entry] of opened.transports) {
+      const old = this.transports.get(key);
+      if (old !== undefined) {
+        for (const off of old.off.splice(0)) off();
+        retired.push(old.transport);
+      }
+      this.transports.set(key, entry);
+      this.subscribe(entry);
+    }
+    for (const [key, entry] of [...this.transports]) {
+      if (socketPlan.transports.has(key)) continue;
+      for (const off of entry.off.splice(0)) off();
+      retired.push(entry.transport);
+      this.transports.delete(key);
+    }
+    for (const { runtime } of kept) {
+      const entry = this.transports.get(transportKey(runtime.addressing));
+      if (entry !== undefined) runtime.switchTransport(entry.transport);
+    }
+    for (const [ifname, sender] of opened.frameSenders) this.frameSenders.set(ifname, sender);
+    for (const [ifname, sender] of [...this.frameSenders]) {
+      if (socketPlan.frameInterfaces.has(ifname)) continue;
+      retired.push(sender);
+      this.frameSenders.delete(ifname);
+    }
+
+    this.running = next;
+    const scripts = new Map<string, TrackedStatus>();
+    const keptScripts = new Set(plan.scripts.filter((s) => s.kind === 'kept').map((s) => s.name));
+    for (const script of next.vrrpScripts) {
+      const current = this.scriptStatus.get(script.name);
+      scripts.set(script.name, keptScripts.has(script.name) && current !== undefined ? current : initialScriptStatus(script));
+    }
+    this.scriptStatus = scripts;
+    this.receivers.clear();
+
+    for (const p of fresh) this.addRuntime(p, next);
+    for (const { group, coordinator } of coordinators) this.attachGroup(group, coordinator);
+    const started = fresh.map((p) => this.runtimes.get(p.instance.name)).filter((r): r is VrrpInstanceRuntime => r !== undefined);
+    // Their own VIPs may only go up once every stopped or shrunk instance has let go of its own.
+    for (const runtime of started) runtime.waitFor('wait for reload removals', removalsDone);
+    this.initialize(started, now);
+    // A restarted runner starts again from INIT: instances still tracking it see that at once.
+    const restartedScripts = plan.scripts.filter((s) => s.kind === 'restarted').map((s) => s.name);
+    for (const { runtime } of kept) {
+      if (restartedScripts.some((s) => this.tracking.get(runtime.name)?.tracking.tracks('script', s))) this.applyTracking(runtime.name, now);
+    }
+
+    const summary = this.logReload(plan, previous, next, actionOf);
+    this.rescheduleWakeup();
+
+    // The stopped instances' priority-0 adverts leave through the old sockets first.
+    await withinMs(Promise.all([removalsDone, ...kept.map(({ runtime }) => runtime.queueIdle())]), RELOAD_DRAIN_TIMEOUT_MS);
+    for (const r of retired) r.close();
+    this.reloading = false;
+    return { ok: true, summary };
+  }
+
+  private logReload(plan: VrrpReloadPlan, previous: VigilConfig, next: VigilConfig, actionOf: ReadonlyMap<string, InstanceReloadAction>): VrrpReloadSummary {
+    const summary = { unchanged: [] as string[], updated: [] as string[], restarted: [] as string[], added: [] as string[], removed: [] as string[] };
+    for (const action of actionOf.values()) {
+      const config = (action.kind === 'removed' ? previous : next).vrrpInstances.find((i) => i.name === action.name);
+      const fields = { instance: action.name, vrid: config?.virtualRouterId, reason: 'reload', change: action.kind };
+      summary[action.kind].push(action.name);
+      this.ports.log.info(fields, `(${action.name}) reload: ${describeReloadAction(action)}`);
+    }
+    for (const group of plan.syncGroups) {
+      if (group.kind !== 'kept') this.ports.log.info({ group: group.name, reason: 'reload', change: group.kind }, `VRRP_Group(${group.name}) reload: ${group.kind}`);
+    }
+    return summary;
   }
 
   // --- inputs -------------------------------------------------------------------------------
@@ -390,13 +482,68 @@ export class VrrpEngine {
     ]);
     clearTimeout(timer);
     for (const runtime of this.runtimes.values()) runtime.cancelAnnouncements();
-    for (const off of this.unsubscribe.splice(0)) off();
-    for (const t of this.transports) t.close();
+    for (const entry of this.transports.values()) {
+      for (const off of entry.off.splice(0)) off();
+      entry.transport.close();
+    }
     for (const f of this.frameSenders.values()) f.close();
     return finished;
   }
 
   // --- internals ----------------------------------------------------------------------------
+
+  /** Builds the runtime of a prepared instance over the socket of its interface and family. */
+  private addRuntime(p: PreparedInstance, config: VigilConfig): void {
+    const transport = this.transports.get(transportKey(p.addressing))?.transport;
+    if (transport === undefined) return; // not reached: every prepared instance has its socket planned
+    const announcer = new AnnouncementSender(
+      p.instance.name,
+      { interfaces: this.ports.interfaces, frameSender: (ifname) => this.frameSender(ifname), sleep: this.sleep, log: this.ports.log },
+      this.spacing,
+    );
+    const runtime = new VrrpInstanceRuntime({
+      config: p.instance,
+      machine: p.machine,
+      addressing: p.addressing,
+      vips: p.vips,
+      transport,
+      installer: this.ports.installer,
+      announcer,
+      notifier: this.ports.notifier,
+      log: this.ports.log,
+      onTransition: (name, from, to) => this.transitionHappened(name, from, to),
+    });
+    this.runtimes.set(p.instance.name, runtime);
+    this.vipInterfaces.set(p.instance.name, p.vipInterface);
+    this.tracking.set(p.instance.name, { tracking: trackingForInstance(config, p.instance), weight: 0, faults: new Set() });
+  }
+
+  private attachGroup(group: VrrpSyncGroup, coordinator: SyncGroupCoordinator): void {
+    this.groupConfigs.set(group.name, group);
+    for (const name of coordinator.memberNames) this.groupOf.set(name, coordinator);
+  }
+
+  private subscribe(entry: TransportEntry): void {
+    const { transport } = entry;
+    entry.off.push(transport.onPacket((packet) => this.guarded(`packet on ${transport.ifname}`, () => this.receive(transport, packet))));
+    entry.off.push(
+      transport.onError((error) => {
+        this.stats.receiveError(transport.ifname);
+        this.ports.log.warn({ interface: transport.ifname, code: error.code }, `VRRP receive error on ${transport.ifname}: ${error.message}`);
+      }),
+    );
+  }
+
+  /** Initialize (RFC 5798 §6.4.1): faults known before start-up make an instance start in FAULT. */
+  private initialize(runtimes: readonly VrrpInstanceRuntime[], now: number): void {
+    for (const runtime of runtimes) {
+      if (!runtime.config.dontTrackPrimary && !this.ports.interfaces.isUsable(runtime.addressing.ifname)) {
+        this.deliver(runtime.name, { type: 'link', up: false }, now);
+      }
+      this.applyTracking(runtime.name, now);
+    }
+    for (const runtime of runtimes) this.deliver(runtime.name, { type: 'startup' }, now);
+  }
 
   /**
    * Runs an input handler from the event loop. A bug in one packet or timer must not take
@@ -556,4 +703,120 @@ export class VrrpEngine {
 function asVigilError(e: unknown, code: string, what: string): VigilError {
   if (e instanceof VigilError) return new VigilError(e.code, `${what}: ${e.message}`, { ...e.details }, { cause: e });
   return new VigilError(code, `${what}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+}
+
+/** An open advert socket and the multicast groups it joined. */
+interface TransportEntry {
+  readonly transport: AdvertTransport;
+  readonly groups: ReadonlySet<string>;
+  /** Listener removals, run when the engine stops using it. */
+  readonly off: (() => void)[];
+}
+
+/** The sockets a set of instances needs: advert sockets by `transportKey`, AF_PACKET senders by interface. */
+interface SocketPlan {
+  readonly transports: ReadonlyMap<string, { readonly ifname: string; readonly family: IpFamily; readonly groups: ReadonlySet<string> }>;
+  readonly frameInterfaces: ReadonlySet<string>;
+}
+
+/** Bounds a reload's wait for the stopped instances' last adverts before their sockets close. */
+const RELOAD_DRAIN_TIMEOUT_MS = 3_000;
+
+/** One socket per interface and family, joined to the groups its multicast instances use. */
+function planSockets(instances: readonly { addressing: InstanceAddressing; vips: readonly InstanceVip[] }[]): SocketPlan {
+  const transports = new Map<string, { ifname: string; family: IpFamily; groups: Set<string> }>();
+  for (const { addressing } of instances) {
+    const key = transportKey(addressing);
+    const entry = transports.get(key) ?? { ifname: addressing.ifname, family: addressing.family, groups: new Set<string>() };
+    if (!addressing.unicast) for (const g of addressing.destinations) entry.groups.add(g);
+    transports.set(key, entry);
+  }
+  const frameInterfaces = new Set(instances.flatMap((i) => i.vips.map((v) => v.spec.interface)).filter((i): i is string => typeof i === 'string'));
+  return { transports, frameInterfaces };
+}
+
+type SocketOpening =
+  | { readonly ok: true; readonly transports: Map<string, TransportEntry>; readonly frameSenders: Map<string, FrameSender> }
+  | { readonly ok: false; readonly errors: readonly VigilError[] };
+
+/**
+ * Opens what `plan` needs beyond the sockets already open: an advert socket for a new
+ * interface and family, or a replacement for one that lacks a multicast group (a socket
+ * cannot be told to join more groups once open through `AdvertTransport`), and the
+ * missing AF_PACKET senders. On any failure closes what it opened.
+ */
+function openSockets(
+  ports: Pick<VrrpEnginePorts, 'openTransport' | 'openFrameSender'>,
+  plan: SocketPlan,
+  open: ReadonlyMap<string, TransportEntry>,
+  openSenders: ReadonlyMap<string, FrameSender>,
+): SocketOpening {
+  const errors: VigilError[] = [];
+  const transports = new Map<string, TransportEntry>();
+  const frameSenders = new Map<string, FrameSender>();
+  for (const [key, wanted] of plan.transports) {
+    const current = open.get(key);
+    if (current !== undefined && [...wanted.groups].every((g) => current.groups.has(g))) continue;
+    try {
+      const transport = ports.openTransport({ ifname: wanted.ifname, family: wanted.family, groups: [...wanted.groups] });
+      transports.set(key, { transport, groups: new Set(wanted.groups), off: [] });
+    } catch (e) {
+      errors.push(asVigilError(e, 'VRRP_RUNTIME_SOCKET_FAILED', `cannot open the VRRP socket on ${wanted.ifname}`));
+    }
+  }
+  for (const ifname of plan.frameInterfaces) {
+    if (openSenders.has(ifname)) continue;
+    try {
+      frameSenders.set(ifname, ports.openFrameSender(ifname));
+    } catch (e) {
+      errors.push(asVigilError(e, 'VRRP_RUNTIME_SOCKET_FAILED', `cannot open the AF_PACKET socket on ${ifname}`));
+    }
+  }
+  if (errors.length === 0) return { ok: true, transports, frameSenders };
+  for (const entry of transports.values()) entry.transport.close();
+  for (const sender of frameSenders.values()) sender.close();
+  return { ok: false, errors };
+}
+
+function announcementSpacing(config: VigilConfig): AnnouncementSpacing {
+  return {
+    garpIntervalMs: Math.round(config.global.vrrpGarpIntervalSeconds * 1000),
+    gnaIntervalMs: Math.round(config.global.vrrpGnaIntervalSeconds * 1000),
+  };
+}
+
+/** keepalived: a script starts in INIT, or failed with `init_fail`. */
+function initialScriptStatus(script: VrrpScript): TrackedStatus {
+  return script.initFail ? 'down' : 'init';
+}
+
+function refused(code: string, message: string): VrrpReloadResult {
+  return { ok: false, errors: [new VigilError(code, message)] };
+}
+
+/** keepalived-style wording of one instance's reload outcome. */
+function describeReloadAction(action: InstanceReloadAction): string {
+  switch (action.kind) {
+    case 'unchanged':
+    case 'added':
+    case 'removed':
+      return action.kind;
+    case 'restarted':
+      return `restarted (${action.reasons.join(', ')} changed)`;
+    case 'updated': {
+      const parts: string[] = [];
+      if (action.vips !== null) parts.push(`virtual addresses changed (+${action.vips.added.length} -${action.vips.removed.length})`);
+      if (action.priority !== null) parts.push(`priority changed from ${action.priority.from} to ${action.priority.to}`);
+      if (action.notifyChanged) parts.push('notify scripts changed');
+      if (action.routesChanged) parts.push('virtual routes/rules changed (kept, not installed by Vigil)');
+      return parts.join(', ');
+    }
+  }
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

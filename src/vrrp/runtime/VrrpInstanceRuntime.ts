@@ -54,15 +54,18 @@ export interface InstanceTransition {
  */
 export class VrrpInstanceRuntime {
   readonly name: string;
-  readonly config: VrrpInstance;
   readonly machine: VrrpInstanceMachine;
   readonly addressing: InstanceAddressing;
-  readonly vips: readonly InstanceVip[];
-  private readonly template: AdvertTemplate;
+  private currentConfig: VrrpInstance;
+  private currentVips: readonly InstanceVip[];
+  private transport: AdvertTransport;
+  private template: AdvertTemplate;
   private readonly queue: SerialTaskQueue;
   private readonly detached = new Set<Promise<unknown>>();
   private readonly history: InstanceTransition[] = [];
   private wantVips = false;
+  /** VIPs a reload added that wait for the reload's removals: not "removed externally" meanwhile. */
+  private readonly pendingReloadAdds = new Set<string>();
   /** Bumped whenever the VIPs are dropped, so a running GARP burst stops. */
   private vipGeneration = 0;
   private sendFailing = false;
@@ -70,10 +73,11 @@ export class VrrpInstanceRuntime {
 
   constructor(private readonly parts: InstanceRuntimeParts) {
     this.name = parts.config.name;
-    this.config = parts.config;
+    this.currentConfig = parts.config;
     this.machine = parts.machine;
     this.addressing = parts.addressing;
-    this.vips = parts.vips;
+    this.currentVips = parts.vips;
+    this.transport = parts.transport;
     this.template = {
       version: parts.config.version,
       vrid: parts.config.virtualRouterId,
@@ -81,6 +85,15 @@ export class VrrpInstanceRuntime {
       authentication: parts.config.version === 2 ? parts.config.authentication : null,
     };
     this.queue = new SerialTaskQueue((error, label) => this.taskFailed(error, label));
+  }
+
+  get config(): VrrpInstance {
+    return this.currentConfig;
+  }
+
+  /** Every VIP (`virtual_ipaddress` and `virtual_ipaddress_excluded`) to install while master. */
+  get vips(): readonly InstanceVip[] {
+    return this.currentVips;
   }
 
   get state(): VrrpState {
@@ -122,18 +135,18 @@ export class VrrpInstanceRuntime {
       { instance: this.name, vrid: this.config.virtualRouterId, vips: present.map((v) => v.address), reason: 'leftover-vips' },
       `(${this.name}) removing VIPs.`,
     );
-    this.queue.push('remove leftover VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(present.map((v) => v.spec))));
+    void this.queue.push('remove leftover VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(present.map((v) => v.spec))));
   }
 
   /** Someone else deleted one of our VIPs while we hold them: put it back and announce it. */
   restoreVip(vip: InstanceVip): void {
-    if (!this.wantVips) return;
+    if (!this.wantVips || this.pendingReloadAdds.has(vip.address)) return;
     this.parts.log.warn(
       { instance: this.name, vrid: this.config.virtualRouterId, vip: vip.address, reason: 'vip-removed-externally' },
       `(${this.name}) VIP ${vip.address} was removed from ${String(vip.spec.interface)} while MASTER - putting it back`,
     );
     const generation = this.vipGeneration;
-    this.queue.push('restore VIP', async () => {
+    void this.queue.push('restore VIP', async () => {
       if (generation !== this.vipGeneration || !this.wantVips) return;
       this.checkVipOutcomes('add', await this.parts.installer.add([vip.spec]));
       await this.parts.announcer.burst([vip], 1, () => generation === this.vipGeneration);
@@ -144,6 +157,77 @@ export class VrrpInstanceRuntime {
   async idle(): Promise<void> {
     await this.queue.idle();
     while (this.detached.size > 0) await Promise.allSettled([...this.detached]);
+  }
+
+  /** Resolves once the actions queued so far have run (announcements may still be going). */
+  async queueIdle(): Promise<void> {
+    await this.queue.idle();
+  }
+
+  // --- reload -------------------------------------------------------------------------------
+
+  /**
+   * The reloaded configuration, equal to the running one apart from what applies in place
+   * (notify scripts, routes kept in the model): read from the next notify on.
+   */
+  adoptConfig(config: VrrpInstance): void {
+    this.currentConfig = config;
+  }
+
+  /** A reload replaced the socket of this interface and family (new multicast groups). */
+  switchTransport(transport: AdvertTransport): void {
+    this.transport = transport;
+  }
+
+  /** Holds everything queued after this until `barrier` settles (a reload's VIP removals). */
+  waitFor(label: string, barrier: Promise<unknown>): void {
+    void this.queue.push(label, () => barrier);
+  }
+
+  /**
+   * Adopts a reload's VIP list (the machine already has the new one); adverts carry it from
+   * now on. While holding the VIPs, those no longer listed are removed at once and the
+   * returned `added` must then be installed with `installAddedVips`; a non-master just
+   * adopts the list. Resolves `removal` once the removal has run (at once if none).
+   */
+  replaceVips(next: readonly InstanceVip[]): { added: InstanceVip[]; removed: InstanceVip[]; removal: Promise<void> } {
+    const key = (v: InstanceVip): string => JSON.stringify(v.spec);
+    const before = new Set(this.currentVips.map(key));
+    const after = new Set(next.map(key));
+    const added = next.filter((v) => !before.has(key(v)));
+    const removed = this.currentVips.filter((v) => !after.has(key(v)));
+    this.currentVips = next;
+    this.template = { ...this.template, addresses: this.machine.spec.vips };
+    if (!this.wantVips) return { added: [], removed: [], removal: Promise.resolve() };
+    if (removed.length === 0) return { added, removed, removal: Promise.resolve() };
+    this.parts.log.info(
+      { instance: this.name, vrid: this.config.virtualRouterId, vips: removed.map((v) => v.address), reason: 'reload' },
+      `(${this.name}) removing VIPs no longer configured.`,
+    );
+    const removal = this.queue.push('remove VIPs (reload)', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(removed.map((v) => v.spec))));
+    return { added, removed, removal };
+  }
+
+  /**
+   * Installs and announces (GARP / unsolicited NA, `garp_master_repeat` rounds) VIPs a
+   * reload added to a master, once `after` has settled: every instance's removals go first,
+   * so a VIP moved from one instance to another in the same reload ends up present.
+   */
+  installAddedVips(added: readonly InstanceVip[], after: Promise<unknown>): void {
+    if (added.length === 0 || !this.wantVips) return;
+    const generation = this.vipGeneration;
+    for (const v of added) this.pendingReloadAdds.add(v.address);
+    void this.queue.push('add VIPs (reload)', async () => {
+      await after;
+      for (const v of added) this.pendingReloadAdds.delete(v.address);
+      if (generation !== this.vipGeneration || !this.wantVips) return; // left MASTER meanwhile
+      this.parts.log.info(
+        { instance: this.name, vrid: this.config.virtualRouterId, vips: added.map((v) => v.address), reason: 'reload' },
+        `(${this.name}) setting VIPs added by reload.`,
+      );
+      this.checkVipOutcomes('add', await this.parts.installer.add(added.map((v) => v.spec)));
+    });
+    this.queueAnnouncement(this.machine.spec.garp.masterRepeat, added);
   }
 
   /** Stops any announcement still running or queued. */
@@ -177,13 +261,13 @@ export class VrrpInstanceRuntime {
       case 'add-vips':
         this.wantVips = true;
         this.parts.log.info(fields, `(${this.name}) setting VIPs.`);
-        this.queue.push('add VIPs', async () => this.checkVipOutcomes('add', await this.parts.installer.add(this.vips.map((v) => v.spec))));
+        void this.queue.push('add VIPs', async () => this.checkVipOutcomes('add', await this.parts.installer.add(this.vips.map((v) => v.spec))));
         return;
       case 'remove-vips':
         this.wantVips = false;
         this.vipGeneration++;
         this.parts.log.info(fields, `(${this.name}) removing VIPs.`);
-        this.queue.push('remove VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(this.vips.map((v) => v.spec))));
+        void this.queue.push('remove VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(this.vips.map((v) => v.spec))));
         return;
       case 'send-garp':
         this.queueAnnouncement(action.repeat);
@@ -194,8 +278,8 @@ export class VrrpInstanceRuntime {
   private queueAdvert(priority: number, advertIntervalCs: number): void {
     const fields = advertFields(this.template, priority, advertIntervalCs);
     const { source, destinations } = this.addressing;
-    this.queue.push('send advert', async () => {
-      for (const dst of destinations) await this.parts.transport.send({ fields, src: source, dst });
+    void this.queue.push('send advert', async () => {
+      for (const dst of destinations) await this.transport.send({ fields, src: source, dst });
       this.advertsSent++;
       if (this.sendFailing) {
         this.sendFailing = false;
@@ -204,11 +288,11 @@ export class VrrpInstanceRuntime {
     });
   }
 
-  private queueAnnouncement(repeat: number): void {
+  private queueAnnouncement(repeat: number, vips?: readonly InstanceVip[]): void {
     // The announcement covers `virtual_ipaddress_excluded` too, as keepalived's does.
     const generation = this.vipGeneration;
-    this.queue.push('announce VIPs', () => {
-      const burst = this.parts.announcer.burst(this.vips, repeat, () => generation === this.vipGeneration && this.wantVips);
+    void this.queue.push('announce VIPs', () => {
+      const burst = this.parts.announcer.burst(vips ?? this.vips, repeat, () => generation === this.vipGeneration && this.wantVips);
       // Spaced bursts (vrrp_garp_interval) must not hold up our adverts: let them run on their own.
       const detached = burst.then(
         () => undefined,
