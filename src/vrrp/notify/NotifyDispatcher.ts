@@ -38,9 +38,16 @@ export interface NotifyDispatcherOptions {
  */
 export class NotifyDispatcher {
   private readonly timeoutMs: number;
+  private identities: Pick<NotifyDispatcherOptions, 'runAs' | 'resolveUser'>;
 
   constructor(private readonly options: NotifyDispatcherOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS;
+    this.identities = { runAs: options.runAs, ...(options.resolveUser ? { resolveUser: options.resolveUser } : {}) };
+  }
+
+  /** A reload's re-resolved `script_user` and notify users, for scripts queued from now on. */
+  useIdentities(identities: Pick<NotifyDispatcherOptions, 'runAs' | 'resolveUser'>): void {
+    this.identities = identities;
   }
 
   instance(name: string, scripts: NotifyScripts, state: NotifyState, priority: number): void {
@@ -73,7 +80,7 @@ export class NotifyDispatcher {
     const { queue, log } = this.options;
     for (const command of commands) {
       const label = `${who} ${command.keyword} ${command.argv.join(' ')}`;
-      const ids = command.runAs === null ? this.options.runAs : this.options.resolveUser?.(command.runAs);
+      const ids = command.runAs === null ? this.identities.runAs : this.identities.resolveUser?.(command.runAs);
       if (command.runAs !== null && ids === undefined) {
         // Never fall back to our own (root) identity for a script meant to run as someone else.
         log.error({ ...fields, script: command.keyword, user: command.runAs.user }, `${label} not run: user ${command.runAs.user} is unknown`);

@@ -18,10 +18,14 @@ import { Ipv6AdvertTransport } from './Ipv6AdvertTransport.js';
 import { MonitoredInterfaces } from './MonitoredInterfaces.js';
 import { SYSTEM_MONOTONIC_CLOCK } from './MonotonicClock.js';
 import { SystemTimerWakeup } from './SystemTimerWakeup.js';
-import { VmacInterfaces, PROC_SYSCTL } from './VmacInterface.js';
+import { VmacInterfaces, PROC_SYSCTL, type VmacPorts } from './VmacInterface.js';
 import { vmacDecision, type VmacPlan } from './VmacPlan.js';
 import { VrrpEngine } from './VrrpEngine.js';
 import type { VrrpLog } from './VrrpLog.js';
+import { planVrrpReload, trackedScriptNames } from './VrrpReloadPlan.js';
+import type { VrrpReloadResult } from './VrrpReloadResult.js';
+
+export type { VrrpReloadResult, VrrpReloadSummary } from './VrrpReloadResult.js';
 
 export interface VrrpDaemonOptions {
   readonly config: VigilConfig;
@@ -44,18 +48,25 @@ const NOTIFY_DRAIN_TIMEOUT_MS = 5_000;
  */
 export class VrrpDaemon {
   private stopping: Promise<void> | undefined;
+  /** Reloads run one after another, each against the configuration the previous one left. */
+  private reloads: Promise<unknown> = Promise.resolve();
+  private readonly runners = new Map<string, { readonly runner: VrrpScriptRunner; readonly off: () => void }>();
+  /** The vmacs of the start-up configuration, then those each reload created. */
+  private readonly vmacSets: VmacInterfaces[];
 
   private constructor(
     readonly engine: VrrpEngine,
     private readonly links: LinkMonitor,
     private readonly addresses: AddressMonitor,
     private readonly client: RtnlClient,
-    private readonly vmacs: VmacInterfaces,
-    private readonly scripts: readonly VrrpScriptRunner[],
+    vmacs: VmacInterfaces,
+    private readonly vmacPorts: VmacPorts,
     private readonly notifier: NotifyDispatcher,
     private readonly log: VrrpLog,
     private readonly releaseVipsOnStop: boolean,
-  ) {}
+  ) {
+    this.vmacSets = [vmacs];
+  }
 
   /** Opens everything and starts the instances; on failure closes what it opened and says why. */
   static async start(options: VrrpDaemonOptions): Promise<VrrpDaemonStart> {
@@ -95,13 +106,14 @@ export class VrrpDaemon {
       resolveUser: (user) => notifyUsers.get(userKey(user)),
       log,
     });
-    const vmacCreation = await VmacInterfaces.create(vmacPlans(config), {
+    const vmacPorts: VmacPorts = {
       execute: (requests) => rtnl.execute(requests),
       linkNamed: (name) => linkMonitor.linkNamed(name),
       onLinkChange: (listener) => linkMonitor.onChange(listener),
       sysctl: PROC_SYSCTL,
       log,
-    });
+    };
+    const vmacCreation = await VmacInterfaces.create(vmacPlans(config), vmacPorts);
     if (!vmacCreation.ok) {
       cleanup();
       return { ok: false, errors: vmacCreation.errors };
@@ -146,10 +158,70 @@ export class VrrpDaemon {
     });
     addresses.onError((error) => log.warn({ code: error.code }, `address monitor: ${error.message}`));
 
-    for (const runner of runners) runner.onStatusChange((status) => engine.onScriptStatus(runner.name, status));
+    const daemon = new VrrpDaemon(engine, linkMonitor, addresses, client, vmacs, vmacPorts, notifier, log, options.releaseVipsOnStop);
     engine.start();
-    for (const runner of runners) runner.start();
-    return { ok: true, daemon: new VrrpDaemon(engine, linkMonitor, addresses, client, vmacs, runners, notifier, log, options.releaseVipsOnStop) };
+    daemon.startRunners(runners);
+    return { ok: true, daemon };
+  }
+
+  /**
+   * Applies a new, already validated configuration by difference (SIGHUP): see
+   * `VrrpEngine.reload` for the instances. Here: the script and notify users are resolved
+   * again (a missing one refuses the reload, as at start-up), vmacs for new `use_vmac`
+   * instances are created, and `vrrp_script` runners follow the plan: kept ones carry on
+   * with their status, restarted and newly tracked ones start from INIT, untracked ones
+   * stop. On `ok: false` nothing was changed.
+   */
+  reload(config: VigilConfig): Promise<VrrpReloadResult> {
+    const run = this.reloads.then(() => this.applyReload(config));
+    this.reloads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyReload(next: VigilConfig): Promise<VrrpReloadResult> {
+    if (this.stopping !== undefined) return { ok: false, errors: [new VigilError('VRRP_RELOAD_NOT_RUNNING', 'the VRRP daemon is stopping')] };
+    const plan = planVrrpReload(this.engine.config, next);
+    const users = ScriptUserTable.fromSystem();
+    const errors: VigilError[] = [];
+    const runAs = resolveUser(users, next.global.scriptUser, errors);
+    const fresh = new Set(plan.scripts.filter((s) => s.kind === 'started' || s.kind === 'restarted').map((s) => s.name));
+    const runners = scriptRunners(next, users, this.log, errors, fresh);
+    const notifyUsers = notifyScriptUsers(next, users, errors);
+    if (errors.length > 0) return { ok: false, errors };
+
+    const ours = new Set(this.vmacSets.flatMap((v) => v.names));
+    const wanted = vmacPlans(next).filter((p) => !ours.has(p.name));
+    let created: VmacInterfaces | undefined;
+    if (wanted.length > 0) {
+      const creation = await VmacInterfaces.create(wanted, this.vmacPorts);
+      if (!creation.ok) return { ok: false, errors: creation.errors };
+      created = creation.vmacs;
+    }
+    const result = await this.engine.reload(next, plan);
+    if (!result.ok) {
+      await created?.remove();
+      return result;
+    }
+    if (created !== undefined) this.vmacSets.push(created);
+    this.notifier.useIdentities({ runAs, resolveUser: (user) => notifyUsers.get(userKey(user)) });
+    for (const action of plan.scripts) {
+      if (action.kind !== 'stopped' && action.kind !== 'restarted') continue;
+      const old = this.runners.get(action.name);
+      if (old === undefined) continue;
+      old.off();
+      this.runners.delete(action.name);
+      void old.runner.stop();
+    }
+    this.startRunners(runners);
+    return result;
+  }
+
+  private startRunners(runners: readonly VrrpScriptRunner[]): void {
+    for (const runner of runners) {
+      const off = runner.onStatusChange((status) => this.engine.onScriptStatus(runner.name, status));
+      this.runners.set(runner.name, { runner, off });
+      runner.start();
+    }
   }
 
   /** Graceful stop: priority-0 adverts, VIPs removed, notify_stop run; bounded in time. */
@@ -159,12 +231,13 @@ export class VrrpDaemon {
   }
 
   private async shutdown(): Promise<void> {
-    const scriptsStopped = Promise.all(this.scripts.map((s) => s.stop()));
+    const scriptsStopped = Promise.all([...this.runners.values()].map((r) => r.runner.stop()));
     const clean = await this.engine.stop(ENGINE_STOP_TIMEOUT_MS);
     if (!clean) this.log.warn({ reason: 'stop-timeout' }, `VRRP shutdown did not finish within ${ENGINE_STOP_TIMEOUT_MS} ms`);
     // keepalived deletes the vmacs it created once the VIPs on them are gone; with -V
     // (restore_vrrp_interfaces skipped) they stay, with their VIPs.
-    if (this.releaseVipsOnStop) await this.vmacs.remove();
+    // Newest first: a later set saved the parents' settings as the earlier set had left them.
+    if (this.releaseVipsOnStop) for (const vmacs of [...this.vmacSets].reverse()) await vmacs.remove();
     this.links.stop();
     this.addresses.stop();
     this.client.close();
@@ -186,14 +259,11 @@ function vmacPlans(config: VigilConfig): VmacPlan[] {
   });
 }
 
-/** keepalived runs only the vrrp_scripts some instance or sync group tracks. */
-function scriptRunners(config: VigilConfig, users: ScriptUserTable, log: VrrpLog, errors: VigilError[]): VrrpScriptRunner[] {
-  const tracked = new Set<string>([
-    ...config.vrrpInstances.flatMap((i) => i.trackScripts.map((r) => r.name)),
-    ...config.vrrpSyncGroups.flatMap((g) => g.trackScripts.map((r) => r.name)),
-  ]);
+/** keepalived runs only the vrrp_scripts some instance or sync group tracks; `only` narrows them further (a reload's new runners). */
+function scriptRunners(config: VigilConfig, users: ScriptUserTable, log: VrrpLog, errors: VigilError[], only?: ReadonlySet<string>): VrrpScriptRunner[] {
+  const tracked = trackedScriptNames(config);
   return config.vrrpScripts
-    .filter((s) => tracked.has(s.name))
+    .filter((s) => tracked.has(s.name) && (only === undefined || only.has(s.name)))
     .map((script) => {
       const ids = resolveUser(users, script.user ?? config.global.scriptUser, errors);
       const intervalMs = Math.round(script.intervalSeconds * 1000);

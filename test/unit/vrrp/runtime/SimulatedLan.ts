@@ -63,6 +63,8 @@ export class SimulatedHost implements InterfaceView {
   engine!: VrrpEngine;
   /** Cut off from the LAN: sends nothing, hears nothing (a crashed or unplugged box). */
   detached = false;
+  /** Makes opening an advert socket on an interface fail (EPERM, ENODEV ...). */
+  failTransportOn: ReadonlySet<string> = new Set();
   private readonly links = new Map<string, { ifindex: number; usable: boolean; mac: string }>();
   private readonly addresses: InterfaceAddress[] = [];
 
@@ -98,6 +100,7 @@ export class SimulatedHost implements InterfaceView {
         clock: this.clock,
         createWakeup: () => MANUAL_TIMER_WAKEUP,
         openTransport: (request) => {
+          if (this.failTransportOn.has(request.ifname)) throw new Error(`socket on ${request.ifname}: Operation not permitted`);
           const t = new SimulatedTransport(this, request);
           this.transports.push(t);
           return t;
