@@ -167,7 +167,8 @@ export class CheckerEngine implements CheckerOutput {
     const carried = predecessor ? carryOverCheckerStates(predecessor.virtualServers, this.config, this.plans.checkerFingerprints) : NO_CARRY_OVER;
     const now = this.clock.wallMs();
     for (const st of this.states) {
-      const suspended = st.cfg.haSuspend && (this.haSuspendCount.get(st) ?? 0) === 0;
+      // Only a virtual server with an address has a VIP to wait for (fwmark and group ones run).
+      const suspended = st.cfg.haSuspend && st.cfg.key.kind === 'address' && (this.haSuspendCount.get(st) ?? 0) === 0;
       st.setCheckersActive(!suspended);
       st.init(now, carried.virtualServers.get(st.configIndex) ?? null);
     }
