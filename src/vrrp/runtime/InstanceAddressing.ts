@@ -92,7 +92,7 @@ export function resolveInstanceAddressing(
   const configured = instance.unicastSrcIp ?? instance.mcastSrcIp;
   const source = configured !== null ? canonicalIp(configured.address) : primaryInterfaceAddress(family, interfaceAddresses, vips);
   if (source === undefined) {
-    const what = family === 'ipv4' ? 'an IPv4 address' : 'an IPv6 link-local address';
+    const what = family === 'ipv4' ? 'IPv4 address' : 'IPv6 link-local address';
     return {
       ok: false,
       error: new VigilError(

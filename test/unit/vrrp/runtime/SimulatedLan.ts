@@ -63,6 +63,8 @@ export class SimulatedHost implements InterfaceView {
   engine!: VrrpEngine;
   /** Cut off from the LAN: sends nothing, hears nothing (a crashed or unplugged box). */
   detached = false;
+  /** While set, address removals wait for it before taking effect (a slow rtnetlink round trip). */
+  removalGate: Promise<void> | undefined;
   /** Makes opening an advert socket on an interface fail (EPERM, ENODEV ...). */
   failTransportOn: ReadonlySet<string> = new Set();
   private readonly links = new Map<string, { ifindex: number; usable: boolean; mac: string }>();
@@ -184,7 +186,8 @@ export class SimulatedHost implements InterfaceView {
     return this.log.filter((l) => pattern.test(l.message));
   }
 
-  private install(op: 'add' | 'remove', vips: readonly VipSpec[]): Promise<VipOutcome[]> {
+  private async install(op: 'add' | 'remove', vips: readonly VipSpec[]): Promise<VipOutcome[]> {
+    if (op === 'remove' && this.removalGate !== undefined) await this.removalGate;
     this.installs.push({ at: this.clock.nowMs, op, addresses: vips.map((v) => v.address) });
     const outcomes: VipOutcome[] = [];
     for (const vip of vips) {
@@ -202,7 +205,7 @@ export class SimulatedHost implements InterfaceView {
       }
     }
     this.engine.onAddressChange();
-    return Promise.resolve(outcomes);
+    return outcomes;
   }
 
   private frameSender(ifname: string): FrameSender {
