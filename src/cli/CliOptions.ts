@@ -3,6 +3,9 @@
  * Parsing is pure: argv in, a typed result out, so every flag is unit-tested.
  */
 
+import { parseMetricsEndpoint } from '../supervisor/MetricsEndpointText.js';
+import { DEFAULT_METRICS_ENDPOINT, type MetricsEndpoint } from '../supervisor/MetricsHttpServer.js';
+
 export interface DaemonOptions {
   configFile: string;
   /** -P: run only the VRRP side. */
@@ -30,6 +33,8 @@ export interface DaemonOptions {
   configId?: string;
   /** --json: machine-readable diagnostics / dumps. */
   json: boolean;
+  /** --metrics: where Prometheus metrics are served, `null` = off (default 127.0.0.1:9650). */
+  metrics: MetricsEndpoint | null;
 }
 
 export type CliCommand =
@@ -61,6 +66,7 @@ export function defaultDaemonOptions(): DaemonOptions {
     vrrpPidFile: '/run/vigil/vrrp.pid',
     checkersPidFile: '/run/vigil/checkers.pid',
     json: false,
+    metrics: DEFAULT_METRICS_ENDPOINT,
   };
 }
 
@@ -92,6 +98,7 @@ const FLAGS: readonly FlagSpec[] = [
   { long: 'help', short: 'h', arg: 'none' },
   { long: 'json', arg: 'none' },
   { long: 'to', arg: 'required' },
+  { long: 'metrics', arg: 'required' },
   // keepalived flags accepted for compatibility that change nothing in Vigil.
   { long: 'log-facility', short: 'S', arg: 'required' },
   { long: 'no-syslog', short: 'G', arg: 'none' },
@@ -188,6 +195,12 @@ export function parseCliArgs(argv: readonly string[]): CliParseResult {
   if (has('pid')) opts.pidFile = str('pid') as string;
   if (has('vrrp_pid')) opts.vrrpPidFile = str('vrrp_pid') as string;
   if (has('checkers_pid')) opts.checkersPidFile = str('checkers_pid') as string;
+  const metricsText = str('metrics');
+  if (metricsText !== undefined) {
+    const parsed = parseMetricsEndpoint(metricsText);
+    if (!parsed.ok) return { ok: false, error: `--metrics: ${parsed.error}` };
+    opts.metrics = parsed.endpoint;
+  }
   const configId = str('config-id');
   if (configId !== undefined) opts.configId = configId;
 
@@ -220,7 +233,8 @@ export const USAGE = `Usage: vigil [OPTION...]            run the daemon (keepal
        vigil -d [-f FILE]            print the fully resolved configuration as JSON
        vigil config convert FILE --to yaml|keepalived
        vigil ipvs list [--stats|--rate] [--json] | vigil ipvs diff [-f FILE]
-       vigil status [--json] [-p PIDFILE] | vigil lab [--duration SECONDS] [--no-failover]
+       vigil status [--json] [-p PIDFILE] | vigil reload [-p PIDFILE]
+       vigil lab [--vm] [--duration SECONDS] [--no-failover]
 
   -f, --use-file=FILE          use FILE (default ${DEFAULT_CONFIG_FILE})
   -P, --vrrp                   only run the VRRP side
@@ -239,6 +253,7 @@ export const USAGE = `Usage: vigil [OPTION...]            run the daemon (keepal
   -t, --config-test[=FILE]     check the configuration, print diagnostics, exit
   -d, --dump-conf              print the resolved configuration as JSON
       --json                   machine-readable output for -t / -d / status
+      --metrics=off|PORT|ADDR:PORT  Prometheus metrics endpoint (default 127.0.0.1:9650)
   -v, --version                print the version
   -h, --help                   this help
 

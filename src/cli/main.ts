@@ -10,6 +10,7 @@ import { runDumpConf } from './commands/dumpConf.js';
 import { runConfigConvert } from './commands/configConvert.js';
 import { runDaemon } from './commands/daemon.js';
 import { runStatus } from './commands/status.js';
+import { runReload } from './commands/reload.js';
 import { runIpvsCommand } from './commands/ipvsCommand.js';
 import { runLabCommand } from './commands/lab.js';
 
@@ -59,6 +60,10 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo)
         // The daemon puts its control socket beside its pid file (`-p`).
         const socketPath = cmd.options.pidFile !== defaultDaemonOptions().pidFile ? join(dirname(cmd.options.pidFile), 'control.sock') : undefined;
         return runStatus({ json: cmd.options.json, ...(socketPath !== undefined && { socketPath }) }, io);
+      }
+      if (cmd.name === 'reload') {
+        const socketPath = cmd.options.pidFile !== defaultDaemonOptions().pidFile ? join(dirname(cmd.options.pidFile), 'control.sock') : undefined;
+        return runReload({ json: cmd.options.json, ...(socketPath !== undefined && { socketPath }) }, io);
       }
       io.stderr(`vigil ${cmd.name}: not available in this version of Vigil (see README, "Status")\n`);
       return EXIT_USAGE;

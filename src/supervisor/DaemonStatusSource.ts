@@ -1,11 +1,10 @@
 import type { CheckerOutput } from '../checker/CheckerOutput.js';
 import type { VigilConfig } from '../config/model/VigilConfig.js';
-import type { IpvsSyncStatus } from '../ipvs/IpvsSync.js';
 import type { VrrpState } from '../vrrp/fsm/VrrpState.js';
 import type { InstanceStatus } from '../vrrp/runtime/VrrpEngine.js';
 import type { ReceiveStatsSnapshot } from '../vrrp/runtime/ReceiveStats.js';
 import type { VigilMetrics } from './Metrics.js';
-import type { ReloadOutcome, ReloadRecord, StatusSource, VigilStatus, VrrpInstanceStatus } from './StatusSource.js';
+import type { IpvsStatus, ReloadOutcome, ReloadRecord, StatusSource, VigilStatus, VrrpInstanceStatus } from './StatusSource.js';
 
 /** What DaemonStatusSource reads from the VRRP engine (VrrpEngine satisfies it). */
 export interface VrrpEngineView {
@@ -17,7 +16,7 @@ export interface VrrpEngineView {
 
 /** What it reads from the IPVS side (IpvsSync satisfies it). */
 export interface IpvsSyncView {
-  status(): IpvsSyncStatus;
+  status(): IpvsStatus;
 }
 
 export interface DaemonStatusSourceOptions {

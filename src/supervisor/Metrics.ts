@@ -1,3 +1,4 @@
+import { isIpvsUnavailable } from './StatusSource.js';
 import type { IpvsSyncPass } from '../ipvs/IpvsSync.js';
 import type { VrrpState } from '../vrrp/fsm/VrrpState.js';
 import { Counter, Histogram } from './MetricRegistry.js';
@@ -121,11 +122,22 @@ export class VigilMetrics {
       );
     }
     if (status.ipvs) {
+      const ipvs = status.ipvs;
+      families.push(gauge('vigil_ipvs_available', 'Whether the kernel IPVS table can be programmed (0: no IPVS or no CAP_NET_ADMIN).', [sample({}, isIpvsUnavailable(ipvs) ? 0 : 1)]));
+      if (!isIpvsUnavailable(ipvs)) {
+        families.push(
+          gauge('vigil_ipvs_sync_running', 'Whether the IPVS sync is running.', [sample({}, ipvs.running ? 1 : 0)]),
+          gauge('vigil_ipvs_owned_services', 'IPVS services Vigil owns.', [sample({}, ipvs.ownedServices)]),
+          gauge('vigil_ipvs_owned_dests', 'IPVS destinations Vigil owns.', [sample({}, ipvs.ownedDests)]),
+          counter('vigil_ipvs_sync_passes_total', 'IPVS sync passes.', [sample({}, ipvs.passes)]),
+        );
+      }
+    }
+    const children = status.daemon.children ?? [];
+    if (children.length > 0) {
       families.push(
-        gauge('vigil_ipvs_sync_running', 'Whether the IPVS sync is running.', [sample({}, status.ipvs.running ? 1 : 0)]),
-        gauge('vigil_ipvs_owned_services', 'IPVS services Vigil owns.', [sample({}, status.ipvs.ownedServices)]),
-        gauge('vigil_ipvs_owned_dests', 'IPVS destinations Vigil owns.', [sample({}, status.ipvs.ownedDests)]),
-        counter('vigil_ipvs_sync_passes_total', 'IPVS sync passes.', [sample({}, status.ipvs.passes)]),
+        gauge('vigil_child_up', 'Whether each child process (vrrp, checker) is running.', children.map((c) => sample({ child: c.role }, c.running ? 1 : 0))),
+        counter('vigil_child_restarts_total', 'Child processes restarted after a crash.', children.map((c) => sample({ child: c.role }, c.restarts))),
       );
     }
     return families;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { VigilError } from '../core/VigilError.js';
 import { PROMETHEUS_CONTENT_TYPE } from './PrometheusText.js';
 
@@ -20,8 +20,9 @@ export interface RunningMetricsServer {
 export type MetricsServerStart = { ok: true; server: RunningMetricsServer } | { ok: false; error: VigilError };
 
 /** Serves `GET /metrics` with whatever `render` returns at that moment. */
-export function startMetricsHttpServer(endpoint: MetricsEndpoint, render: () => string): Promise<MetricsServerStart> {
-  const server: Server = createServer((req, res) => {
+export function startMetricsHttpServer(endpoint: MetricsEndpoint, render: () => string | Promise<string>): Promise<MetricsServerStart> {
+  const server: Server = createServer((req, res) => void serve(req, res));
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics\n');
@@ -33,14 +34,14 @@ export function startMetricsHttpServer(endpoint: MetricsEndpoint, render: () => 
     }
     let body: string;
     try {
-      body = render();
+      body = await render();
     } catch (e) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${e instanceof Error ? e.message : String(e)}\n`);
       return;
     }
     res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
-  });
+  };
   // A scraper that keeps connections open must not hold up shutdown.
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve) => {

@@ -49,6 +49,9 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
   const now = opts.now ?? Date.now;
   const log = opts.log;
 
+  const refresh = async (): Promise<void> => {
+    await opts.status.refresh?.().catch(() => undefined);
+  };
   const writeStateDump = (): StateDumpWrite => {
     try {
       const dump = buildStateDump(opts.status, now);
@@ -63,6 +66,7 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
 
   const handle = async (request: ControlRequest): Promise<ControlResponse> => {
     log.debug({ command: request.command }, `Control request: ${request.command}`);
+    if (request.command !== 'reload') await refresh();
     switch (request.command) {
       case 'status':
         return { ok: true, command: 'status', result: redactSecrets(opts.status.status()) };
@@ -86,7 +90,10 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
 
   let metricsServer: RunningMetricsServer | null = null;
   if (opts.metricsEndpoint) {
-    const metricsStart = await startMetricsHttpServer(opts.metricsEndpoint, () => opts.metrics.render(opts.status.status()));
+    const metricsStart = await startMetricsHttpServer(opts.metricsEndpoint, async () => {
+      await refresh();
+      return opts.metrics.render(opts.status.status());
+    });
     if (metricsStart.ok) {
       metricsServer = metricsStart.server;
       log.info({ ...metricsServer.address }, `Metrics on http://${metricsServer.address.host}:${metricsServer.address.port}/metrics`);
@@ -95,20 +102,22 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
     }
   }
 
-  const onSigusr1 = (): void => {
+  const onSigusr1 = async (): Promise<void> => {
+    await refresh();
     const written = writeStateDump();
     if (written.ok) log.info({ signal: 'SIGUSR1', path: written.path }, `State dumped to ${written.path}`);
     else log.error({ signal: 'SIGUSR1', code: written.error.code }, written.error.message);
   };
   const dumpOnSignal = opts.dumpOnSigusr1 ?? true;
-  if (dumpOnSignal) process.on('SIGUSR1', onSigusr1);
+  const onSignal = (): void => void onSigusr1();
+  if (dumpOnSignal) process.on('SIGUSR1', onSignal);
 
   return {
     controlSocketPath: control?.path ?? null,
     metricsAddress: metricsServer?.address ?? null,
     writeStateDump,
     stop: async () => {
-      if (dumpOnSignal) process.off('SIGUSR1', onSigusr1);
+      if (dumpOnSignal) process.off('SIGUSR1', onSignal);
       await Promise.all([control?.close(), metricsServer?.close()]);
     },
   };

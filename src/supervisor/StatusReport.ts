@@ -1,6 +1,6 @@
 import type { RealServerDesiredState, VirtualServerDesiredState } from '../checker/CheckerOutput.js';
 import type { IpvsSyncStatus } from '../ipvs/IpvsSync.js';
-import type { VigilStatus, VrrpInstanceStatus } from './StatusSource.js';
+import { isIpvsUnavailable, type ChildProcessStatus, type IpvsStatus, type VigilStatus, type VrrpInstanceStatus } from './StatusSource.js';
 
 /** `vigil status` as text: one table per side, times as UTC plus age relative to the status. */
 export function formatStatusReport(status: VigilStatus): string {
@@ -11,6 +11,7 @@ export function formatStatusReport(status: VigilStatus): string {
     out.push(`Last reload: ${d.lastReload.outcome} ${formatAge(now - d.lastReload.at)} ago - ${d.lastReload.message}`);
     for (const line of d.lastReload.diagnostics) out.push(`  ${line}`);
   }
+  if (d.children && d.children.length > 0) out.push(...d.children.map((c) => formatChild(c, now)));
   if (status.vrrp) out.push('', ...formatInstances(status.vrrp.instances, now));
   if (status.checkers) out.push('', ...formatVirtualServers(status.checkers.virtualServers, now));
   if (status.ipvs) out.push('', formatIpvs(status.ipvs));
@@ -59,7 +60,16 @@ function realServerRow(rs: RealServerDesiredState, now: number): string[] {
   ];
 }
 
-function formatIpvs(ipvs: IpvsSyncStatus): string {
+function formatChild(c: ChildProcessStatus, now: number): string {
+  const name = c.role === 'vrrp' ? 'VRRP child' : 'Healthcheck child';
+  const state = c.running && c.pid !== null ? `pid ${c.pid}, up ${c.since === null ? '?' : formatAge(now - c.since)}` : 'not running';
+  const history = c.restarts > 0 ? `, restarted ${c.restarts} time(s), last ${c.lastExit ?? '?'}` : '';
+  return `${name}: ${state}${history}`;
+}
+
+function formatIpvs(status: IpvsStatus): string {
+  if (isIpvsUnavailable(status)) return `IPVS: unavailable - ${status.unavailable}`;
+  const ipvs: IpvsSyncStatus = status;
   const parts = [`IPVS sync: ${ipvs.running ? 'running' : 'stopped'}`, `owns ${ipvs.ownedServices} service(s) and ${ipvs.ownedDests} destination(s)`, `${ipvs.passes} pass(es)`];
   if (ipvs.lastPass) parts.push(`last pass (${ipvs.lastPass.reason}): ${ipvs.lastPass.operations} operation(s), ${ipvs.lastPass.failures.length} failure(s)`);
   if (ipvs.lastError) parts.push(`last error: ${ipvs.lastError}`);

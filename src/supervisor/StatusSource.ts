@@ -9,6 +9,8 @@ import type { ReceiveStatsSnapshot } from '../vrrp/runtime/ReceiveStats.js';
  * a fake. Every call returns a fresh plain-data copy (safe to serialise as JSON).
  */
 export interface StatusSource {
+  /** Brings `status()` up to date when parts of it live in other processes (the children). */
+  refresh?(): Promise<void>;
   status(): VigilStatus;
   /**
    * Everything for a full state dump (SIGUSR1, `dump`): the status plus the running
@@ -28,7 +30,33 @@ export interface VigilStatus {
   readonly vrrp: VrrpStatus | null;
   /** `null` when this process does not run the checker side (`-P`). */
   readonly checkers: CheckerSnapshot | null;
-  readonly ipvs: IpvsSyncStatus | null;
+  readonly ipvs: IpvsStatus | null;
+}
+
+/** The kernel could not be programmed (no IPVS module, no CAP_NET_ADMIN): checkers still run. */
+export interface IpvsUnavailableStatus {
+  readonly running: false;
+  /** `CODE: message`, e.g. `IPVS_UNAVAILABLE: ...`. */
+  readonly unavailable: string;
+}
+
+export type IpvsStatus = IpvsSyncStatus | IpvsUnavailableStatus;
+
+export function isIpvsUnavailable(status: IpvsStatus): status is IpvsUnavailableStatus {
+  return 'unavailable' in status;
+}
+
+/** One of the daemon's children (keepalived's VRRP and Healthcheck children), as the parent sees it. */
+export interface ChildProcessStatus {
+  readonly role: 'vrrp' | 'checker';
+  readonly pid: number | null;
+  readonly running: boolean;
+  /** Restarts after a crash since the daemon started. */
+  readonly restarts: number;
+  /** Wall time the current process started, `null` while none runs. */
+  readonly since: number | null;
+  /** How the previous one ended (`exit 1`, `signal SIGKILL`), `null` if none ended yet. */
+  readonly lastExit: string | null;
 }
 
 export interface DaemonStatus {
@@ -38,6 +66,8 @@ export interface DaemonStatus {
   /** Wall time the daemon started. */
   readonly startedAt: number;
   readonly lastReload: ReloadRecord | null;
+  /** The children of a daemon running as parent + children; absent in a single process. */
+  readonly children?: readonly ChildProcessStatus[];
 }
 
 export interface VrrpStatus {

@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { modelFromParsed } from '../../config/loadConfig.js';
-import { parseAnyConfigFile } from '../../config/parseAnyConfigFile.js';
-import { formatDiagnosticLine } from '../../config/Diagnostic.js';
-import { createLogger, type Logger } from '../../log/Logger.js';
 import { dirname, join } from 'node:path';
-import { DaemonStatusSource } from '../../supervisor/DaemonStatusSource.js';
+import { formatDiagnosticLine } from '../../config/Diagnostic.js';
+import { modelFromParsed, type LoadedConfig } from '../../config/loadConfig.js';
+import { parseAnyConfigFile } from '../../config/parseAnyConfigFile.js';
+import { createLogger, type Logger } from '../../log/Logger.js';
 import { VigilMetrics } from '../../supervisor/Metrics.js';
-import { DEFAULT_METRICS_ENDPOINT } from '../../supervisor/MetricsHttpServer.js';
 import { startOperations } from '../../supervisor/Operations.js';
+import { DaemonSupervisor } from '../../supervisor/process/DaemonSupervisor.js';
+import { SupervisedStatusSource } from '../../supervisor/process/SupervisedStatusSource.js';
 import { createSdNotify } from '../../supervisor/SdNotify.js';
-import type { ReloadOutcome } from '../../supervisor/StatusSource.js';
 import { PidFile } from '../../vrrp/runtime/PidFile.js';
-import { VrrpDaemon } from '../../vrrp/runtime/VrrpDaemon.js';
 import type { DaemonOptions } from '../CliOptions.js';
-import { EXIT_CONFIG_ERRORS, EXIT_USAGE } from '../DiagnosticReport.js';
+import { EXIT_CONFIG_ERRORS } from '../DiagnosticReport.js';
 import type { CommandIo } from './CommandIo.js';
 import { parseOptions } from './configTest.js';
 
@@ -24,81 +22,77 @@ export const EXIT_RUNTIME_FAILURE = 1;
 const EXIT_FALLBACK_MS = 3_000;
 
 /**
- * `vigil [-n] [-l] [-D] [-P] -f FILE [-p PIDFILE] [-r VRRP_PIDFILE]`: loads and validates
- * the configuration, then runs the VRRP engine in this process, in the foreground, until
- * SIGTERM or SIGINT (Vigil never forks; `-n` is accepted for compatibility). The checker
- * side is not part of this runtime yet: `-C` is refused and virtual servers are ignored
- * with a warning. Exits non-zero with a clear log line when it cannot start.
+ * `vigil [-n] [-l] [-D] [-P|-C] -f FILE [-p PID] [-r VRRP_PID] [-c CHECKERS_PID]`: the
+ * parent process. It loads and validates the configuration, starts the VRRP child and
+ * the checker + IPVS child for the sides the configuration uses (keepalived's split: a
+ * busy checker never delays an advert), restarts a crashed child, serves status and
+ * metrics, reloads on SIGHUP and stops everything on SIGTERM / SIGINT. It never
+ * daemonises (`-n` is accepted): systemd's Type=notify unit runs it in the foreground.
  */
 export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise<number> {
   // Node opens its inspector (a debugger port) on SIGUSR1 when nothing listens for it, and Vigil
   // runs as root: claim the signal before anything else. The state dump takes it over later.
   const earlyUsr1 = (): void => undefined;
   process.on('SIGUSR1', earlyUsr1);
-  const log = createLogger({ console: options.logConsole || Boolean(process.stdout.isTTY), detail: options.logDetail, proc: 'vrrp' });
+  // A SIGHUP during start-up is not a reason to die (Node's default): it is answered once running.
+  let hupDuringStart = false;
+  const earlyHup = (): void => {
+    hupDuringStart = true;
+  };
+  process.on('SIGHUP', earlyHup);
+  const log = createLogger({ console: options.logConsole || Boolean(process.stdout.isTTY), detail: options.logDetail, proc: 'parent' });
   log.info({ configFile: options.configFile }, `Starting Vigil, reading ${options.configFile}`);
-  const loaded = modelFromParsed(parseAnyConfigFile(options.configFile, parseOptions(options)));
-  for (const d of loaded.diagnostics) {
-    const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info';
-    log[level]({ code: d.code, ...(d.pos ? { file: d.pos.file, line: d.pos.line, col: d.pos.col } : {}) }, formatDiagnosticLine(d));
-  }
+  const load = (): LoadedConfig => modelFromParsed(parseAnyConfigFile(options.configFile, parseOptions(options)));
+  const loaded = load();
+  logDiagnostics(log, loaded);
   const config = loaded.model;
   if (!config) {
     log.error({ reason: 'config-invalid' }, 'Configuration refused, not starting');
     return EXIT_CONFIG_ERRORS;
   }
-  if (options.checkOnly) {
-    log.error({ reason: 'runtime-unavailable' }, 'The checker runtime (-C) is not part of this Vigil release yet');
-    return EXIT_USAGE;
-  }
-  if (!options.vrrpOnly && config.virtualServers.length > 0) {
-    log.warn({ reason: 'runtime-unavailable' }, `Ignoring ${config.virtualServers.length} virtual_server block(s): only the VRRP side runs in this Vigil release`);
-  }
-  if (config.vrrpInstances.length === 0) {
-    log.info({ reason: 'no-instances' }, 'No vrrp_instance configured - nothing to run');
+  const sides = { vrrp: !options.checkOnly, checker: !options.vrrpOnly };
+  const vrrpWork = sides.vrrp && config.vrrpInstances.length > 0;
+  const checkerWork = sides.checker && config.virtualServers.length > 0;
+  if (!vrrpWork && !checkerWork) {
+    log.info({ reason: 'no-instances' }, `Nothing to run: no ${sides.vrrp ? 'vrrp_instance' : ''}${sides.vrrp && sides.checker ? ' and no ' : ''}${sides.checker ? 'virtual_server' : ''} configured`);
     return 0;
   }
 
-  const pidFiles: PidFile[] = [];
-  const releasePidFiles = (): void => {
-    for (const p of pidFiles.splice(0)) p.release();
-  };
-  for (const path of new Set([options.pidFile, options.vrrpPidFile])) {
-    const acquired = PidFile.acquire(path);
-    if (!acquired.ok) {
-      log.error({ code: acquired.error.code, path }, acquired.error.message);
-      releasePidFiles();
-      return EXIT_RUNTIME_FAILURE;
-    }
-    pidFiles.push(acquired.pidFile);
-  }
-
-  log.info({}, 'Starting VRRP');
-  const started = await VrrpDaemon.start({ config, log, releaseVipsOnStop: !options.dontReleaseVrrp });
-  if (!started.ok) {
-    for (const error of started.errors) log.error({ code: error.code, ...error.details }, error.message);
-    log.error({ reason: 'start-failed' }, 'VRRP could not start - exiting');
-    releasePidFiles();
+  const pid = PidFile.acquire(options.pidFile);
+  if (!pid.ok) {
+    log.error({ code: pid.error.code, path: options.pidFile }, pid.error.message);
     return EXIT_RUNTIME_FAILURE;
   }
-  const daemon = started.daemon;
-
-  // Operations: control socket and state dump beside the pid file, metrics on loopback.
   const version = vigilVersion();
   const metrics = new VigilMetrics({ version, nodeVersion: process.versions.node });
-  const reloadUnsupported = async (): Promise<ReloadOutcome> => ({
-    outcome: 'failed',
-    message: 'Reload is not supported yet - configuration unchanged',
-    diagnostics: [],
+  let gaveUp: ((why: string) => void) | null = null;
+  const gaveUpEarly: string[] = [];
+  const childBase = { logConsole: options.logConsole || Boolean(process.stdout.isTTY), logDetail: options.logDetail, dontReleaseVrrp: options.dontReleaseVrrp, dontReleaseIpvs: options.dontReleaseIpvs };
+  const started = await DaemonSupervisor.start({
+    config,
+    load,
+    log,
+    metrics,
+    sides,
+    childOptions: { vrrp: { ...childBase, pidFile: options.vrrpPidFile }, checker: { ...childBase, pidFile: options.checkersPidFile } },
+    respawn: !options.dontRespawn,
+    onGaveUp: (why) => (gaveUp ? gaveUp(why) : gaveUpEarly.push(why)),
   });
-  const status = new DaemonStatusSource({
+  if (!started.ok) {
+    // A child logs its own start-up errors; the parent adds only what happened around it.
+    for (const e of started.errors) if (e.code.startsWith('CHILD_')) log.error({ code: e.code, ...e.details }, e.message);
+    log.error({ reason: 'start-failed' }, 'Vigil could not start - exiting');
+    pid.pidFile.release();
+    return EXIT_RUNTIME_FAILURE;
+  }
+  const supervisor = started.supervisor;
+
+  const status = new SupervisedStatusSource({
     version,
     configFile: options.configFile,
-    config: () => config,
-    vrrp: daemon.engine,
-    checker: null,
-    ipvs: null,
-    reload: reloadUnsupported,
+    config: () => supervisor.config,
+    children: () => supervisor.children(),
+    reload: () => supervisor.reload(),
     metrics,
   });
   const runDir = dirname(options.pidFile);
@@ -106,23 +100,51 @@ export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise
     status,
     metrics,
     log,
-    metricsEndpoint: DEFAULT_METRICS_ENDPOINT,
+    metricsEndpoint: options.metrics,
     paths: { controlSocket: join(runDir, 'control.sock'), stateDump: join(runDir, 'state.json') },
   });
   process.off('SIGUSR1', earlyUsr1);
   const notify = createSdNotify();
-  await notify.ready(`${config.vrrpInstances.length} VRRP instance(s)`);
+  const readyText = (): string => {
+    const c = supervisor.config;
+    return `${c.vrrpInstances.length} VRRP instance(s), ${c.virtualServers.length} virtual server(s)`;
+  };
+  await notify.ready(readyText());
 
-  await waitForStopSignal(log);
-  log.info({}, 'Stopping');
+  const onHup = (): void => {
+    log.info({ signal: 'SIGHUP' }, 'Received SIGHUP');
+    void (async () => {
+      await notify.reloading();
+      const outcome = await status.reload();
+      await notify.ready(`${readyText()}; last reload ${outcome.outcome}`);
+    })();
+  };
+  process.off('SIGHUP', earlyHup);
+  process.on('SIGHUP', onHup);
+  if (hupDuringStart) onHup();
+
+  const reason = await waitForStop(log, (resolve) => {
+    gaveUp = (why) => resolve(why);
+    for (const why of gaveUpEarly) resolve(why);
+  });
+  process.off('SIGHUP', onHup);
+  // Keep answering (and ignoring) SIGHUP while stopping: Node's default would kill us half-way.
+  process.on('SIGHUP', () => log.info({ signal: 'SIGHUP' }, 'Stopping - reload ignored'));
+  log.info({ reason }, 'Stopping');
   await notify.stopping();
   await ops.stop();
-  status.close();
-  await daemon.stop();
-  releasePidFiles();
+  await supervisor.stop();
+  pid.pidFile.release();
   log.info({}, 'Stopped Vigil');
   setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_FALLBACK_MS).unref();
-  return 0;
+  return reason === 'SIGTERM' || reason === 'SIGINT' ? 0 : EXIT_RUNTIME_FAILURE;
+}
+
+function logDiagnostics(log: Logger, loaded: LoadedConfig): void {
+  for (const d of loaded.diagnostics) {
+    const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info';
+    log[level]({ code: d.code, ...(d.pos ? { file: d.pos.file, line: d.pos.line, col: d.pos.col } : {}) }, formatDiagnosticLine(d));
+  }
 }
 
 function vigilVersion(): string {
@@ -134,26 +156,33 @@ function vigilVersion(): string {
   }
 }
 
-/** Resolves on the first SIGTERM or SIGINT; SIGHUP (keepalived's reload) is answered with a log line. */
-function waitForStopSignal(log: Logger): Promise<NodeJS.Signals> {
+/** Resolves with the signal name on the first SIGTERM or SIGINT, or with the reason `other` gives. */
+function waitForStop(log: Logger, other: (resolve: (why: string) => void) => void): Promise<string> {
   return new Promise((resolve) => {
-    // Signal listeners do not keep Node running; a FAULT instance may have no timer armed.
+    // Signal listeners do not keep Node running.
     const keepAlive = setInterval(() => undefined, 1 << 30);
-    const onHup = (): void => log.warn({ signal: 'SIGHUP' }, 'Reload (SIGHUP) is not supported yet - configuration unchanged');
-    const onStop = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', onStop);
-      process.off('SIGINT', onStop);
-      process.off('SIGHUP', onHup);
+    let done = false;
+    const finish = (why: string): void => {
+      if (done) return;
+      done = true;
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
       clearInterval(keepAlive);
       // A second signal during the (bounded) stop is ignored rather than killing us half-way.
-      const ignore = (): void => log.info({ signal }, 'Already stopping');
+      const ignore = (signal: NodeJS.Signals): void => log.info({ signal }, 'Already stopping');
       process.on('SIGTERM', ignore);
       process.on('SIGINT', ignore);
-      log.info({ signal }, `Received ${signal}`);
-      resolve(signal);
+      resolve(why);
     };
-    process.on('SIGTERM', onStop);
-    process.on('SIGINT', onStop);
-    process.on('SIGHUP', onHup);
+    const onSignal = (signal: NodeJS.Signals): void => {
+      log.info({ signal }, `Received ${signal}`);
+      finish(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    other((why) => {
+      log.error({ reason: 'child-gave-up' }, `${why} - stopping Vigil`);
+      finish(why);
+    });
   });
 }

@@ -76,7 +76,7 @@ describe.skipIf(!config)('DaemonStatusSource', () => {
     expect(s.vrrp?.instances[0]).toMatchObject({ state: 'MASTER', since: 1_005_000, lastTransitionReason: 'BACKUP -> MASTER', master: '198.51.100.2', holdingVips: true, configuredPriority: 150 });
     expect(s.vrrp?.instances[1]).toMatchObject({ priority: 90, configuredPriority: 100 });
     expect(s.checkers?.virtualServers[0]?.vs).toBe('[203.0.113.100]:tcp:80');
-    expect(s.ipvs?.ownedDests).toBe(1);
+    expect(s.ipvs).toMatchObject({ ownedDests: 1 });
     expect(s.daemon).toMatchObject({ pid: 99, startedAt: 1_000_000, lastReload: null });
   });
 

@@ -1,0 +1,66 @@
+import type { VigilConfig } from '../../config/model/VigilConfig.js';
+import type { Logger } from '../../log/Logger.js';
+import { VrrpDaemon } from '../../vrrp/runtime/VrrpDaemon.js';
+import { DaemonStatusSource } from '../DaemonStatusSource.js';
+import { errorRecord, type ChildMessage, type ChildReloadResult, type ChildRunOptions, type ChildStatusPart, type ErrorRecord } from './ChildMessages.js';
+import type { ChildSide } from './ChildSide.js';
+
+export type ChildSideStart = { readonly ok: true; readonly side: ChildSide } | { readonly ok: false; readonly errors: readonly ErrorRecord[] };
+
+/**
+ * The VRRP child: VrrpDaemon (engine, rtnetlink, sockets, vrrp_scripts, notify) and
+ * nothing else, so that a busy checker side never delays an advert. Transitions go to
+ * the parent at once (status, metrics, lvs_sync_daemon in the checker child).
+ */
+export async function startVrrpChild(config: VigilConfig, options: ChildRunOptions, log: Logger, send: (m: ChildMessage) => void): Promise<ChildSideStart> {
+  const started = await VrrpDaemon.start({ config, log, releaseVipsOnStop: !options.dontReleaseVrrp });
+  if (!started.ok) return { ok: false, errors: started.errors.map(errorRecord) };
+  const daemon = started.daemon;
+  let running = config;
+  // The status logic (since / reason per instance) is the single-process one; only its VRRP part is used.
+  const status = new DaemonStatusSource({
+    version: '',
+    configFile: '',
+    config: () => running,
+    vrrp: daemon.engine,
+    checker: null,
+    ipvs: null,
+    reload: () => Promise.reject(new Error('reload goes through the parent')),
+  });
+  const statusPart = (): ChildStatusPart => {
+    const vrrp = status.status().vrrp;
+    return { role: 'vrrp', vrrp: vrrp ?? { instances: [], receive: daemon.engine.stats.snapshot() } };
+  };
+  daemon.engine.onTransition((instance, from, to) => {
+    send({ type: 'transition', instance, from, to, reason: null });
+    send({ type: 'role', event: { instance, role: to } });
+    // The status right after the change, so `vigil status` never shows the old state.
+    send({ type: 'status', id: null, part: statusPart() });
+  });
+  const side: ChildSide = {
+    statusPart,
+    async reload(next: VigilConfig): Promise<ChildReloadResult> {
+      // TEMPORARY until VrrpDaemon.reload lands.
+      const r = (daemon as unknown as { reload?: (c: VigilConfig) => Promise<{ ok: true; summary: { updated: string[]; restarted: string[]; added: string[]; removed: string[] } } | { ok: false; errors: { code: string; message: string }[] }> }).reload;
+      if (r === undefined) return { ok: false, errors: [{ code: 'X', message: 'no reload yet' }] };
+      const result = await r.call(daemon, next);
+      if (!result.ok) return { ok: false, errors: result.errors.map(errorRecord) };
+      running = next;
+      const s = result.summary;
+      const changes = [
+        ...s.updated.map((n) => `${n}: updated`),
+        ...s.restarted.map((n) => `${n}: restarted`),
+        ...s.added.map((n) => `${n}: added`),
+        ...s.removed.map((n) => `${n}: removed`),
+      ];
+      return { ok: true, summary: { changes } };
+    },
+    vrrpRole: () => undefined,
+    async stop(): Promise<void> {
+      status.close();
+      for (const instance of daemon.engine.instanceNames) send({ type: 'role', event: { instance, role: 'STOP' } });
+      await daemon.stop();
+    },
+  };
+  return { ok: true, side };
+}
