@@ -1,5 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { callControlSocket } from '../supervisor/ControlClient.js';
+import { readDirectorStatus, type DirectorStatusView } from './DirectorStatusView.js';
 import { waitFor, type NetnsProcess, type Topology } from './netns/index.js';
 
 export interface LabDirectorOptions {
@@ -8,6 +11,10 @@ export interface LabDirectorOptions {
   argv: readonly string[];
   /** Every line the daemon writes (stdout and stderr) is appended here. */
   logFile: string;
+  /** The director's own run directory (mode 0700): its pid files, and `control.sock` beside them. */
+  runDir: string;
+  /** Bound on one `status` request over the control socket. */
+  statusTimeoutMs: number;
   onLine: (director: string, line: string) => void;
 }
 
@@ -34,6 +41,19 @@ export class LabDirector {
   /** The exit status of the current process, once it has ended by itself. */
   get exitStatus(): NetnsProcess['exitStatus'] {
     return this.current?.exitStatus;
+  }
+
+  /** The daemon's control socket: `control.sock` beside its pid file (see src/cli/commands/daemon.ts). */
+  get controlSocket(): string {
+    return join(this.opts.runDir, 'control.sock');
+  }
+
+  /** The daemon's own view (`vigil status --json`); undefined while it does not answer. */
+  async status(): Promise<DirectorStatusView | undefined> {
+    if (this.current === undefined || this.current.exitStatus !== undefined) return undefined;
+    const r = await callControlSocket(this.controlSocket, { command: 'status' }, this.opts.statusTimeoutMs);
+    if (!r.ok || !r.response.ok) return undefined;
+    return readDirectorStatus(r.response.result);
   }
 
   start(): void {

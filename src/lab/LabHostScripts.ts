@@ -75,3 +75,55 @@ export function parseProbeRound(line: string): ProbeRound | undefined {
     return undefined;
   }
 }
+
+/**
+ * argv: URL COUNT TIMEOUT_MS MARKER — the client's `curl` loop: COUNT GETs of URL one after
+ * the other, each a new connection (so IPVS's rr scheduler picks the next real server), and
+ * one JSON line { answers: [body | null, ...], errors: [text | null, ...] }.
+ */
+export const CLIENT_LOOP_SCRIPT = `
+const http = require('node:http');
+const [url, count, timeoutMs] = process.argv.slice(1);
+function get() {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: Number(timeoutMs), agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ body: body.trim(), error: null }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer (timeout)')));
+    req.on('error', (e) => resolve({ body: null, error: e.code || e.message }));
+  });
+}
+(async () => {
+  const answers = [], errors = [];
+  for (let i = 0; i < Number(count); i++) {
+    const r = await get();
+    answers.push(r.body);
+    errors.push(r.error);
+  }
+  console.log(JSON.stringify({ answers, errors }));
+})();
+`;
+
+/** The client loop's result: one entry per request, the answer or why there was none. */
+export interface ClientLoopResult {
+  answers: (string | null)[];
+  errors: (string | null)[];
+}
+
+/** Reads the client loop's output line; undefined when it is not one. */
+export function parseClientLoopResult(line: string): ClientLoopResult | undefined {
+  try {
+    const v = JSON.parse(line) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as { answers?: unknown; errors?: unknown };
+    if (!Array.isArray(o.answers)) return undefined;
+    const answers = o.answers.map((a: unknown) => (typeof a === 'string' ? a : null));
+    const errors = Array.isArray(o.errors) ? o.errors.map((e: unknown) => (typeof e === 'string' ? e : null)) : answers.map(() => null);
+    return { answers, errors };
+  } catch {
+    return undefined;
+  }
+}

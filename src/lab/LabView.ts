@@ -1,5 +1,6 @@
 import type { BoardState } from './InstanceStateBoard.js';
 import type { DirectorLogEvent } from './DirectorLogLine.js';
+import type { DirectorStatusView } from './DirectorStatusView.js';
 import type { ProbeRound } from './LabHostScripts.js';
 
 /** Everything one line of the live view shows. */
@@ -12,6 +13,24 @@ export interface LabSnapshot {
   /** The last probe round from the client; undefined before the first. */
   probe: ProbeRound | undefined;
   realServers: readonly { name: string; address: string }[];
+  /**
+   * Each director's own view from its control socket (`vigil status --json`), in director
+   * order; undefined for a director that does not answer. Not shown when absent.
+   */
+  directorViews?: readonly { director: string; view: DirectorStatusView | undefined }[];
+  /** The virtual service the client probe also GETs (only where the kernel has IPVS). */
+  virtualService?: { probeName: string; address: string };
+}
+
+/**
+ * How `director` judges the real server at `address`: `up`/`down`, `unchecked` when the
+ * daemon runs no health checkers, `?` when it does not answer or has not checked it yet.
+ */
+export function realServerVerdictText(view: DirectorStatusView | undefined, address: string): string {
+  if (view === undefined) return '?';
+  if (view.realServers === null) return 'unchecked';
+  const rs = view.realServers.find((r) => r.address === address);
+  return rs === undefined ? '?' : rs.up ? 'up' : 'down';
 }
 
 export function formatElapsed(elapsedMs: number): string {
@@ -39,15 +58,27 @@ export function formatStatusLine(s: LabSnapshot): string {
   }
   for (const rs of s.realServers) {
     if (s.probe === undefined) {
-      parts.push(`${rs.name} not probed yet`);
+      parts.push(`${rs.name} not probed yet${checksText(s, rs.address)}`);
       continue;
     }
     const answer = s.probe.answers[rs.name];
     parts.push(
-      typeof answer === 'string' ? `${rs.name} ${rs.address} answers "${answer}"` : `${rs.name} ${rs.address} ${s.probe.errors[rs.name] ?? 'no answer'}`,
+      (typeof answer === 'string' ? `${rs.name} ${rs.address} answers "${answer}"` : `${rs.name} ${rs.address} ${s.probe.errors[rs.name] ?? 'no answer'}`) +
+        checksText(s, rs.address),
     );
   }
+  const vs = s.virtualService;
+  if (vs !== undefined && s.probe !== undefined) {
+    const answer = s.probe.answers[vs.probeName];
+    parts.push(typeof answer === 'string' ? `${vs.address} answered by "${answer}"` : `${vs.address} ${s.probe.errors[vs.probeName] ?? 'no answer'}`);
+  }
   return `${formatElapsed(s.elapsedMs)} ${parts.join(' | ')}`;
+}
+
+/** ` (checks d1=up d2=down)`: the directors' health verdicts on one real server. */
+function checksText(s: LabSnapshot, address: string): string {
+  if (s.directorViews === undefined || s.directorViews.length === 0) return '';
+  return ` (checks ${s.directorViews.map((d) => `${d.director}=${realServerVerdictText(d.view, address)}`).join(' ')})`;
 }
 
 /** A director's state change in keepalived's words: `[  4.1s] d1: (FRONT) Entering MASTER STATE (reason: sync-group)`. */
