@@ -292,4 +292,52 @@ describe('IpvsSync', () => {
     expect(kernel.table()[0]?.dests.map((d) => d.address)).toEqual(['198.51.100.2']);
     client.close();
   });
+  it('a reload without new states moves the held ones by virtual server identity (a service inserted before another)', async () => {
+    const { kernel, sync, config, client } = await setUp();
+    await sync.start();
+    sync.checkerEvent({ kind: 'virtual-server', state: stateOf(config, 0, [true, false], [2, 0]) });
+    await sync.settled();
+    const inserted = BASE.replace('virtual_server 192.0.2.1 80 {', 'virtual_server 192.0.2.7 53 {\n  protocol UDP\n  lvs_method DR\n  real_server 198.51.100.9 53 { }\n}\nvirtual_server 192.0.2.1 80 {');
+    const pass = await sync.reload(model(inserted));
+    // Only the new service and its dest: 198.51.100.3 stays out, 198.51.100.2 stays in.
+    expect(pass.operations).toBe(2);
+    expect(keys(kernel.table())).toEqual(
+      ['tcp|192.0.2.1|80', 'tcp|192.0.2.1|80>198.51.100.2|80|w2', 'udp|192.0.2.7|53', 'udp|192.0.2.7|53>198.51.100.9|53|w1', 'fwm|9|v4', 'fwm|9|v4>198.51.100.4|0|w1'].sort(),
+    );
+    client.close();
+  });
+
+  it('a reload without new states keeps a real server by address and port when others are inserted before it', async () => {
+    const { kernel, sync, config, client } = await setUp();
+    await sync.start();
+    sync.checkerEvent({ kind: 'virtual-server', state: stateOf(config, 0, [false, true], [0, 1]) });
+    await sync.settled();
+    const next = model(BASE.replace('  real_server 198.51.100.2 80 { weight 2 }', '  real_server 198.51.100.5 80 { weight 1 }\n  real_server 198.51.100.2 80 { weight 2 }'));
+    const pass = await sync.reload(next);
+    expect(pass.operations).toBe(1);
+    expect(keys(kernel.table()).filter((k) => k.startsWith('tcp|192.0.2.1|80>'))).toEqual(['tcp|192.0.2.1|80>198.51.100.3|80|w1', 'tcp|192.0.2.1|80>198.51.100.5|80|w1']);
+    client.close();
+  });
+
+  it('a reload with the new checker states uses them as they are', async () => {
+    const { kernel, sync, config, client } = await setUp();
+    await sync.start();
+    const pass = await sync.reload(config, [stateOf(config, 0, [false, true], [0, 1])]);
+    expect(pass.operations).toBe(1);
+    expect(keys(kernel.table()).filter((k) => k.startsWith('tcp|192.0.2.1|80>'))).toEqual(['tcp|192.0.2.1|80>198.51.100.3|80|w1']);
+    client.close();
+  });
+
+  it('tells onPass of every pass, the stop included', async () => {
+    const kernel = new FakeIpvsKernel();
+    const client = await IpvsClient.open({ open: fakeIpvsTransport(kernel).open });
+    const passes: string[] = [];
+    const sync = new IpvsSync({ kernel: client, config: model(BASE), timers: new ManualTimers(), driftRepairIntervalMs: 0, onPass: (p) => passes.push(`${p.reason} ${p.operations}`) });
+    await sync.start();
+    await sync.reload(model(BASE));
+    await sync.repairDrift();
+    await sync.stop();
+    expect(passes).toEqual(['start 5', 'reload 0', 'drift-repair 0', 'stop 2']);
+    client.close();
+  });
 });
