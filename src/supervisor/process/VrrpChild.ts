@@ -40,10 +40,7 @@ export async function startVrrpChild(config: VigilConfig, options: ChildRunOptio
   const side: ChildSide = {
     statusPart,
     async reload(next: VigilConfig): Promise<ChildReloadResult> {
-      // TEMPORARY until VrrpDaemon.reload lands.
-      const r = (daemon as unknown as { reload?: (c: VigilConfig) => Promise<{ ok: true; summary: { updated: string[]; restarted: string[]; added: string[]; removed: string[] } } | { ok: false; errors: { code: string; message: string }[] }> }).reload;
-      if (r === undefined) return { ok: false, errors: [{ code: 'X', message: 'no reload yet' }] };
-      const result = await r.call(daemon, next);
+      const result = await daemon.reload(next);
       if (!result.ok) return { ok: false, errors: result.errors.map(errorRecord) };
       running = next;
       const s = result.summary;
