@@ -1,11 +1,21 @@
 /** The checker's public surface: the engine, its output contract, and the reusable script queue. */
-export { CheckerEngine, DEFAULT_NOTIFY_TIMEOUT_MS, type CheckerEngineOptions } from './engine/CheckerEngine.js';
+export { CheckerEngine, DEFAULT_NOTIFY_TIMEOUT_MS, type CheckerEngineOptions, type CheckerPredecessor, type ProbeMemory } from './engine/CheckerEngine.js';
 export type { CheckerLog } from './engine/CheckerLog.js';
+export {
+  CheckerDaemon,
+  type CheckerDaemonOptions,
+  type CheckerIpvsStatus,
+  type CheckerReloadResult,
+  type CheckerReloadSummary,
+} from './runtime/CheckerDaemon.js';
+export type { CheckerMetricsSink, CheckerResultEvent } from './runtime/CheckerMetricsSink.js';
+export type { HostAddressSource, HostAddressSourceOpener } from './runtime/VirtualAddressPresence.js';
 export type {
   CheckerOutput,
   CheckerOutputEvent,
   CheckerOutputListener,
   CheckerSnapshot,
+  CheckerVerdict,
   ProbeStatistics,
   QuorumState,
   RealServerDesiredState,

@@ -8,7 +8,7 @@ import { desiredIpvsTable, virtualServerText, type DesiredIpvs } from './Desired
 import { initialPoolState, type PoolState } from './InitialRealServerStates.js';
 import type { IpvsApplyReport, IpvsDumpOptions, IpvsLiveTable } from './IpvsClient.js';
 import { destText, serviceText } from './IpvsEntryText.js';
-import { ipvsServiceDestKey, ipvsServiceKey } from './IpvsKey.js';
+import { ipvsDestKey, ipvsServiceDestKey, ipvsServiceKey } from './IpvsKey.js';
 import { SILENT_IPVS_LOG, type IpvsLog } from './IpvsLog.js';
 import type { IpvsTable, IpvsTimeouts } from './IpvsModel.js';
 import type { IpvsOperation } from './IpvsOperation.js';
@@ -33,6 +33,13 @@ export interface IpvsSyncOptions {
   readonly driftRepairIntervalMs?: number;
   readonly timers?: NetlinkTimers;
   readonly log?: IpvsLog;
+  /**
+   * At start, own every kernel entry the configuration describes (its services, and dests of
+   * its real and sorry servers), not only the ones wanted now. For a checker process that
+   * takes over from a crashed predecessor (Vigil itself): a server the predecessor had
+   * judged down but not yet removed is then removed, instead of being left as foreign.
+   */
+  readonly adoptConfigured?: boolean;
   /** Told of every pass (start, checker, reload, drift repair, stop), e.g. for metrics. */
   readonly onPass?: (pass: IpvsSyncPass) => void;
 }
@@ -164,6 +171,7 @@ export class IpvsSync {
       }
       await this.applyTimeouts();
       const current = await this.options.kernel.dumpTable({ counters: false });
+      if (this.options.adoptConfigured === true) this.adoptConfigured(current);
       const pass = await this.pass('start', current);
       this.running = true;
       this.starting = false;
@@ -304,6 +312,23 @@ export class IpvsSync {
       this.options.onPass?.(pass);
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, 'IPVS: pass listener failed');
+    }
+  }
+
+  /** The kernel entries the configuration describes, whoever's health they reflect, become Vigil's. */
+  private adoptConfigured(current: IpvsTable): void {
+    const everyone = new Map<number, PoolState>(
+      this.config.virtualServers.map((vs, index) => [
+        index,
+        { realServers: vs.realServers.map((rs) => ({ address: rs.address, port: rs.port, inPool: true, weight: 1 })), sorryServer: vs.sorryServer === null ? null : { inPool: true, weight: 1 } },
+      ]),
+    );
+    const live = new Map(current.map((e) => [ipvsServiceKey(e.service), new Set(e.dests.map(ipvsDestKey))]));
+    for (const entry of desiredIpvsTable(this.config, everyone).table) {
+      const dests = live.get(ipvsServiceKey(entry.service));
+      if (dests === undefined) continue;
+      this.ownedServices.add(ipvsServiceKey(entry.service));
+      for (const dest of entry.dests) if (dests.has(ipvsDestKey(dest))) this.ownedDests.add(ipvsServiceDestKey(entry.service, dest));
     }
   }
 

@@ -175,6 +175,7 @@ export class CheckerDaemon {
       checker: this.ipvsFeed,
       log: this.log,
       dontReleaseIpvs: this.options.dontReleaseIpvs,
+      adoptConfigured: this.options.carryOver != null,
       onPass: (pass) => this.options.metrics?.ipvsPass(pass),
       ...(this.options.ipvsClient !== undefined && { client: this.options.ipvsClient }),
       ...(this.options.timers !== undefined && { timers: this.options.timers }),

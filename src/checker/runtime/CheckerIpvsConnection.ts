@@ -12,6 +12,8 @@ export interface CheckerIpvsOptions {
   readonly checker: CheckerOutput;
   readonly log: IpvsLog;
   readonly dontReleaseIpvs: boolean;
+  /** Taking over from a crashed predecessor: own what the configuration describes (IpvsSyncOptions.adoptConfigured). */
+  readonly adoptConfigured: boolean;
   readonly onPass: (pass: IpvsSyncPass) => void;
   readonly client?: IpvsClientOptions;
   readonly timers?: NetlinkTimers;
@@ -42,6 +44,7 @@ export async function connectCheckerIpvs(options: CheckerIpvsOptions): Promise<C
     config: options.config,
     log,
     dontReleaseIpvs: options.dontReleaseIpvs,
+    adoptConfigured: options.adoptConfigured,
     onPass: options.onPass,
     ...(options.timers !== undefined && { timers: options.timers }),
     ...(options.driftRepairIntervalMs !== undefined && { driftRepairIntervalMs: options.driftRepairIntervalMs }),

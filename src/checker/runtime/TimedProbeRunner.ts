@@ -26,12 +26,16 @@ export function timedProbeRunner(inner: ProbeRunner, sink: Pick<CheckerMetricsSi
     async run(spec: ProbeSpec): Promise<ProbeOutcome> {
       const started = monotonicMs();
       const outcome = await inner.run(spec);
-      sink.checkerResult({
-        checker: checkerBlockName(spec),
-        ok: outcome.ok,
-        durationSeconds: Math.max(0, monotonicMs() - started) / 1000,
-        ...(outcome.ok ? {} : { reason: outcome.reason }),
-      });
+      try {
+        sink.checkerResult({
+          checker: checkerBlockName(spec),
+          ok: outcome.ok,
+          durationSeconds: Math.max(0, monotonicMs() - started) / 1000,
+          ...(outcome.ok ? {} : { reason: outcome.reason }),
+        });
+      } catch {
+        // Metrics are best effort: a failing sink must not turn into a probe failure.
+      }
       return outcome;
     },
   };

@@ -187,6 +187,26 @@ describe('CheckerDaemon', () => {
     await second.daemon.stop();
   });
 
+  it('a respawned checker removes a server its predecessor judged down but had not yet taken out', async () => {
+    const kernel = new FakeIpvsKernel();
+    const crashed = await startBed(configFrom(WEB), { kernel });
+    expect(tableKeys(kernel.table())).toEqual([SVC, RS2, RS3]);
+    // The verdict the parent last saw: .3 down (its removal never reached the kernel).
+    const elsewhere = await startBed(configFrom(WEB));
+    elsewhere.runner.answer = refuseThree;
+    await elsewhere.advanceTo(1000);
+    const snapshot = elsewhere.daemon.output.snapshot();
+    await elsewhere.daemon.stop();
+
+    const successor = await startBed(configFrom(WEB), { kernel, carryOver: snapshot });
+    expect(successor.passes).toEqual([{ reason: 'start', operations: 1, failures: [], restored: 0 }]);
+    expect(tableKeys(kernel.table())).toEqual([SVC, RS2]);
+    // It owns what it adopted: stop releases everything.
+    await successor.daemon.stop();
+    expect(kernel.table()).toEqual([]);
+    void crashed;
+  });
+
   it('without IPVS the checkers still run and the status says why', async () => {
     const bed = await startBed(configFrom(WEB), { ipvsRegistered: false });
     const status = bed.daemon.ipvsStatus();
