@@ -87,6 +87,22 @@ describe('CheckerDaemon on loopback', () => {
   });
 });
 
+describe('CheckerDaemon ha_suspend with the real address monitor', () => {
+  it('runs the checkers of a virtual server whose address is on this host and holds the others', async () => {
+    const a = await listen();
+    const pa = portOf(a);
+    // Read-only: the monitor only lists and follows this namespace's addresses (127.0.0.1 is on lo).
+    const text = `virtual_server 127.0.0.1 ${pa} {\n  protocol TCP\n  ha_suspend\n  delay_loop 0.3\n  warmup 0.1\n  real_server 127.0.0.1 ${pa} {\n    TCP_CHECK {\n      connect_timeout 1\n    }\n  }\n}\n${config([pa]).replace('delay_loop 0.3', 'ha_suspend\n  delay_loop 0.3')}`;
+    const kernel = new FakeIpvsKernel();
+    const log = new DaemonLog();
+    daemon = await CheckerDaemon.start({ config: configFrom(text), log, dontReleaseIpvs: false, ipvsClient: { open: fakeIpvsTransport(kernel).open }, engineOptions, driftRepairIntervalMs: 0 });
+    const [here, elsewhere] = daemon.output.snapshot().virtualServers;
+    expect(here?.checkersActive).toBe(true);
+    expect(elsewhere?.checkersActive).toBe(false);
+    await until(() => (daemon?.output.snapshot().probes.started ?? 0) > 0, 'a first probe');
+  });
+});
+
 /** Whether this host's kernel could offer IPVS: built in (/proc/net/ip_vs) or as a loadable module. */
 function hostMayHaveIpvs(): boolean {
   if (existsSync('/proc/net/ip_vs')) return true;
