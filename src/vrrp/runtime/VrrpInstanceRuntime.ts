@@ -218,14 +218,18 @@ export class VrrpInstanceRuntime {
     const generation = this.vipGeneration;
     for (const v of added) this.pendingReloadAdds.add(v.address);
     void this.queue.push('add VIPs (reload)', async () => {
-      await after;
-      for (const v of added) this.pendingReloadAdds.delete(v.address);
-      if (generation !== this.vipGeneration || !this.wantVips) return; // left MASTER meanwhile
-      this.parts.log.info(
-        { instance: this.name, vrid: this.config.virtualRouterId, vips: added.map((v) => v.address), reason: 'reload' },
-        `(${this.name}) setting VIPs added by reload.`,
-      );
-      this.checkVipOutcomes('add', await this.parts.installer.add(added.map((v) => v.spec)));
+      try {
+        await after;
+        if (generation !== this.vipGeneration || !this.wantVips) return; // left MASTER meanwhile
+        this.parts.log.info(
+          { instance: this.name, vrid: this.config.virtualRouterId, vips: added.map((v) => v.address), reason: 'reload' },
+          `(${this.name}) setting VIPs added by reload.`,
+        );
+        this.checkVipOutcomes('add', await this.parts.installer.add(added.map((v) => v.spec)));
+      } finally {
+        // Until our add is acknowledged, a deletion seen is the other instance's, not someone else's.
+        for (const v of added) this.pendingReloadAdds.delete(v.address);
+      }
     });
     this.queueAnnouncement(this.machine.spec.garp.masterRepeat, added);
   }

@@ -133,6 +133,9 @@ describe.skipIf(!support.ok && !mustRun)('VrrpDaemon.reload in a namespace', () 
     expect(now).not.toContain('192.0.2.103');
     // Only VI_4 entered MASTER: the kept instances made no transition.
     expect((daemon.stdout.match(/Entering MASTER STATE/g) ?? []).length - enteredMasterBefore).toBe(1);
+    // The moved VIP's deletion from VI_1 is not mistaken for someone removing VI_2's VIP.
+    expect(daemon.stdout).not.toMatch(/vip-removed-externally/);
+    expect(daemon.stdout).not.toMatch(/"level":"error"/);
     expect(daemon.stdout).toMatch(/"msg":"\(VI_5\) reload: unchanged"/);
     expect(daemon.stdout).toMatch(/"msg":"\(VI_1\) reload: virtual addresses changed \(\+1 -1\)"/);
   });
