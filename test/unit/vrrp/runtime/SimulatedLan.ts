@@ -65,6 +65,8 @@ export class SimulatedHost implements InterfaceView {
   detached = false;
   /** While set, address removals wait for it before taking effect (a slow rtnetlink round trip). */
   removalGate: Promise<void> | undefined;
+  /** Tells the engine of each address its installer removed, as the rtnetlink address monitor does. */
+  reportRemovals = false;
   /** Makes opening an advert socket on an interface fail (EPERM, ENODEV ...). */
   failTransportOn: ReadonlySet<string> = new Set();
   private readonly links = new Map<string, { ifindex: number; usable: boolean; mac: string }>();
@@ -200,7 +202,8 @@ export class SimulatedHost implements InterfaceView {
         if (i < 0) this.addresses.push(address(ifindex, family, canonicalIp(vip.address) ?? vip.address, prefixLength, RT_SCOPE_UNIVERSE, family === AF_INET ? IFA_F_SECONDARY : 0));
         outcomes.push({ vip, status: i < 0 ? 'added' : 'already-present', request, retransmitted: false });
       } else {
-        if (i >= 0) this.addresses.splice(i, 1);
+        const [gone] = i >= 0 ? this.addresses.splice(i, 1) : [];
+        if (gone !== undefined && this.reportRemovals) this.engine.onAddressRemoved(gone);
         outcomes.push({ vip, status: i >= 0 ? 'removed' : 'already-absent', request, retransmitted: false });
       }
     }

@@ -134,6 +134,7 @@ describe('VrrpEngine.reload', () => {
 
   it('moves a VIP from one master instance to another: deleted from the first, then added to the second, present at the end', async () => {
     const { d1 } = await soloMaster(vi({ vips: ['192.0.2.100/24', '192.0.2.150/24'] }) + vi({ name: 'VI_2', vrid: 52, vips: ['192.0.2.101/24'] }));
+    d1.reportRemovals = true;
     const installs = d1.installs.length;
     const result = await reload(d1, conf(vi({ vips: ['192.0.2.100/24'] }) + vi({ name: 'VI_2', vrid: 52, vips: ['192.0.2.101/24', '192.0.2.150/24'] })));
     expectOk(result);
@@ -147,6 +148,7 @@ describe('VrrpEngine.reload', () => {
 
   it('holds the addition of a moved VIP until the slow removal from the other instance has taken effect', async () => {
     const { d1 } = await soloMaster(vi({ vips: ['192.0.2.100/24'] }) + vi({ name: 'VI_2', vrid: 52, vips: ['192.0.2.101/24', '192.0.2.150/24'] }));
+    d1.reportRemovals = true;
     const installs = d1.installs.length;
     let release = (): void => undefined;
     d1.removalGate = new Promise<void>((resolve) => (release = resolve));
@@ -158,6 +160,7 @@ describe('VrrpEngine.reload', () => {
     await d1.engine.idle();
     expect(d1.installs.slice(installs).map(({ op, addresses }) => `${op} ${addresses.join(',')}`)).toEqual(['remove 192.0.2.150', 'add 192.0.2.150']);
     expect(d1.vipsHeld()).toContain('192.0.2.150');
+    expect(d1.logged(/VIP .* was removed .* putting it back/)).toEqual([]);
   });
 
   it('stops a removed master as on shutdown and starts an added instance through Initialize', async () => {
