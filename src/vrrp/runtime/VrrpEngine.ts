@@ -111,7 +111,8 @@ export class VrrpEngine {
   private readonly frameSenders = new Map<string, FrameSender>();
   private readonly wakeup: TimerWakeup;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly spacing: AnnouncementSpacing;
+  /** GARP/NA spacing for new runtimes; a reload changing it restarts every instance (see the plan). */
+  private spacing: AnnouncementSpacing;
   private running: VigilConfig;
   private started = false;
   private stopping = false;
@@ -324,6 +325,7 @@ export class VrrpEngine {
     }
 
     this.running = next;
+    this.spacing = announcementSpacing(next);
     const scripts = new Map<string, TrackedStatus>();
     const keptScripts = new Set(plan.scripts.filter((s) => s.kind === 'kept').map((s) => s.name));
     for (const script of next.vrrpScripts) {

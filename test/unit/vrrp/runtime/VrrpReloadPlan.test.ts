@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { VigilConfig } from '../../../../src/config/model/VigilConfig.js';
 import { equalIgnoringPositions } from '../../../../src/vrrp/runtime/ConfigEquality.js';
@@ -36,6 +39,8 @@ function conf(blocks: string, global = ''): VigilConfig {
 function action(plan: ReturnType<typeof planVrrpReload>, name: string): InstanceReloadAction | undefined {
   return plan.instances.find((a) => a.name === name);
 }
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/vrrp/reload');
 
 const script = (name: string, body = 'interval 2\n  weight -20'): string => `vrrp_script ${name} {\n  script "/bin/true"\n  ${body}\n}\n`;
 const tracking = (...names: string[]): string => `track_script {\n    ${names.join('\n    ')}\n  }`;
@@ -208,5 +213,17 @@ describe('planVrrpReload', () => {
     const plan = planVrrpReload(conf(blocks), conf(blocks, 'vrrp_mcast_group4 224.0.0.19'));
     expect(action(plan, 'VI_1')).toEqual({ kind: 'restarted', name: 'VI_1', reasons: ['vrrpMcastGroup4'] });
     expect(action(plan, 'VI_U')).toEqual({ kind: 'unchanged', name: 'VI_U' });
+  });
+
+  it('classifies the reload fixture pair (also run for real in test/integration/vrrp/ReloadInPlace.test.ts)', () => {
+    const fixture = (name: string): VigilConfig => configFrom(readFileSync(join(FIXTURES, name), 'utf8'));
+    const plan = planVrrpReload(fixture('before.conf'), fixture('after.conf'));
+    expect(plan.instances).toEqual([
+      { kind: 'unchanged', name: 'VI_5' },
+      { kind: 'updated', name: 'VI_1', vips: { added: ['192.0.2.110/24'], removed: ['192.0.2.150/24'] }, routesChanged: false, priority: null, notifyChanged: false },
+      { kind: 'updated', name: 'VI_2', vips: { added: ['192.0.2.150/24'], removed: [] }, routesChanged: false, priority: null, notifyChanged: false },
+      { kind: 'added', name: 'VI_4' },
+      { kind: 'removed', name: 'VI_3' },
+    ]);
   });
 });
