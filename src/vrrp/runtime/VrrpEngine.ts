@@ -194,7 +194,6 @@ export class VrrpEngine {
     if (!this.started || this.stopping) return refused('VRRP_RELOAD_NOT_RUNNING', 'the VRRP engine is not running');
     if (this.reloading) return refused('VRRP_RELOAD_BUSY', 'a reload is already being applied');
     const nextByName = new Map(next.vrrpInstances.map((i) => [i.name, i]));
-    const actionOf = new Map(plan.instances.map((a) => [a.name, a]));
     const errors: VigilError[] = [];
 
     // --- 1. resolve and open, touching nothing that runs ---
@@ -256,6 +255,15 @@ export class VrrpEngine {
 
     // --- 2. apply: synchronous, so no packet or timer sees a half-applied configuration ---
     this.reloading = true;
+    try {
+      return await this.applyReload(next, plan, { fresh, kept, keptVips, socketPlan, opened, coordinators });
+    } finally {
+      this.reloading = false;
+    }
+  }
+
+  private async applyReload(next: VigilConfig, plan: VrrpReloadPlan, prepared: PreparedReload): Promise<VrrpReloadResult> {
+    const { fresh, kept, keptVips, socketPlan, opened, coordinators } = prepared;
     const now = this.ports.clock.nowMs;
     const previous = this.running;
     const doomed = plan.instances
@@ -347,19 +355,18 @@ export class VrrpEngine {
       if (restartedScripts.some((s) => this.tracking.get(runtime.name)?.tracking.tracks('script', s))) this.applyTracking(runtime.name, now);
     }
 
-    const summary = this.logReload(plan, previous, next, actionOf);
+    const summary = this.logReload(plan, previous, next);
     this.rescheduleWakeup();
 
     // The stopped instances' priority-0 adverts leave through the old sockets first.
     await withinMs(Promise.all([removalsDone, ...kept.map(({ runtime }) => runtime.queueIdle())]), RELOAD_DRAIN_TIMEOUT_MS);
     for (const r of retired) r.close();
-    this.reloading = false;
     return { ok: true, summary };
   }
 
-  private logReload(plan: VrrpReloadPlan, previous: VigilConfig, next: VigilConfig, actionOf: ReadonlyMap<string, InstanceReloadAction>): VrrpReloadSummary {
+  private logReload(plan: VrrpReloadPlan, previous: VigilConfig, next: VigilConfig): VrrpReloadSummary {
     const summary = { unchanged: [] as string[], updated: [] as string[], restarted: [] as string[], added: [] as string[], removed: [] as string[] };
-    for (const action of actionOf.values()) {
+    for (const action of plan.instances) {
       const config = (action.kind === 'removed' ? previous : next).vrrpInstances.find((i) => i.name === action.name);
       const fields = { instance: action.name, vrid: config?.virtualRouterId, reason: 'reload', change: action.kind };
       summary[action.kind].push(action.name);
@@ -705,6 +712,16 @@ export class VrrpEngine {
 function asVigilError(e: unknown, code: string, what: string): VigilError {
   if (e instanceof VigilError) return new VigilError(e.code, `${what}: ${e.message}`, { ...e.details }, { cause: e });
   return new VigilError(code, `${what}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+}
+
+/** What the validation half of a reload resolved and opened, for the applying half. */
+interface PreparedReload {
+  readonly fresh: readonly PreparedInstance[];
+  readonly kept: readonly { readonly runtime: VrrpInstanceRuntime; readonly instance: VrrpInstance; readonly action: InstanceReloadAction }[];
+  readonly keptVips: ReadonlyMap<string, InstanceVip[]>;
+  readonly socketPlan: SocketPlan;
+  readonly opened: { readonly transports: ReadonlyMap<string, TransportEntry>; readonly frameSenders: ReadonlyMap<string, FrameSender> };
+  readonly coordinators: readonly { readonly group: VrrpSyncGroup; readonly coordinator: SyncGroupCoordinator }[];
 }
 
 /** An open advert socket and the multicast groups it joined. */
