@@ -33,7 +33,8 @@ describe.skipIf(!support.ok && !mustRun)('the vigil daemon process', () => {
     const r = await runVigil(['-n', '-l', '-P', '-f', conf, '-p', bed.path('m.pid'), '-r', bed.path('m-vrrp.pid')]);
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/ERROR: \(VI_1\) interface eth9 does not exist/);
-    expect(r.output).toMatch(/VRRP could not start - exiting/);
+    expect(r.output).toMatch(/VRRP child could not start/);
+    expect(r.output).toMatch(/Vigil could not start - exiting/);
     expect(existsSync(bed.path('m.pid'))).toBe(false);
   });
 
@@ -73,13 +74,17 @@ describe.skipIf(!support.ok && !mustRun)('the vigil daemon process', () => {
     const d = bed.startVigil('d1', configText(instanceText({ priority: 120 })));
     await d.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
     expect(readFileSync(d.pidFile, 'utf8').trim()).toBe(String(d.process.pid));
-    expect(readFileSync(d.vrrpPidFile, 'utf8').trim()).toBe(String(d.process.pid));
+    // The VRRP side runs in a child process with its own pid file (keepalived's -r).
+    const child = Number(readFileSync(d.vrrpPidFile, 'utf8').trim());
+    expect(child).not.toBe(d.process.pid);
+    expect(readFileSync(`/proc/${child}/cmdline`, 'utf8')).toContain('childMain.js');
     d.process.signal('SIGINT');
     const exit = await d.process.exited;
     expect(exit.code).toBe(0);
     expect(d.process.stdout).toMatch(/Received SIGINT/);
     expect(d.process.stdout).toMatch(/\(VI_1\) removing VIPs\./);
     expect(existsSync(d.pidFile)).toBe(false);
+    expect(existsSync(d.vrrpPidFile)).toBe(false);
     expect(await bed.addresses('d1')).not.toContain('192.0.2.100');
 
     const plain = bed.topology.spawn('d1', [process.execPath, VIGIL_MAIN, '-f', conf, '-n', '-p', bed.path('plain.pid'), '-r', bed.path('plain-vrrp.pid')]);
