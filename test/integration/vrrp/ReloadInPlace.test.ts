@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasNetnsSupport, waitFor, type NetnsProcess, type PcapFile } from '../../support/netns/index.js';
-import { DirectorBed, VIGIL_MAIN } from './DirectorBed.js';
+import { configText, DirectorBed, HAVE_KEEPALIVED, instanceText, VIGIL_MAIN, type DaemonHandle } from './DirectorBed.js';
 
 const support = await hasNetnsSupport();
 const mustRun = process.env.CI === 'true';
@@ -72,19 +72,23 @@ function priorityZeroVrids(pcap: PcapFile): number[] {
 describe.skipIf(!support.ok && !mustRun)('VrrpDaemon.reload in a namespace', () => {
   let bed: DirectorBed;
   let daemon: NetnsProcess;
+  let peer: DaemonHandle | undefined;
   let reloads = 0;
 
   beforeAll(async () => {
-    bed = await DirectorBed.create(1);
+    bed = await DirectorBed.create(2);
     const driver = bed.path('reload-driver.mjs');
     writeFileSync(driver, DRIVER);
     const before = bed.path('before.conf');
     writeFileSync(before, readFileSync(join(FIXTURES, 'before.conf')));
     daemon = bed.topology.spawn('d1', [process.execPath, driver, DIST, before], { stdin: 'pipe' });
     await daemon.waitForOutput(/"event":"started"/, { timeoutMs: WAIT_MS });
+    // Real keepalived 2.2.7 on d2 backs up VI_5 (priority 100 against Vigil's 150).
+    if (HAVE_KEEPALIVED) peer = bed.startKeepalived('d2', configText(instanceText({ name: 'VI_5', vrid: 55, priority: 100, vip: '192.0.2.105/24', pass: null })));
   }, 120_000);
 
   afterAll(async () => {
+    if (peer !== undefined) await bed.stop(peer);
     await daemon?.stop({ graceMs: 10_000 });
     await bed?.destroy();
   });
@@ -150,5 +154,19 @@ describe.skipIf(!support.ok && !mustRun)('VrrpDaemon.reload in a namespace', () 
     expect(answer.errors).toEqual(['VRRP_RUNTIME_INTERFACE_MISSING: (VI_4) interface eth9 does not exist']);
     await new Promise((r) => setTimeout(r, 300));
     expect((await bed.addresses('d1')).sort()).toEqual(before);
+  });
+
+  it.skipIf(!HAVE_KEEPALIVED)('lowers a priority in place: keepalived on the peer preempts by the protocol, nothing else moves', async () => {
+    await bed.waitSoleHolder('192.0.2.105', 'd1', ['d1', 'd2'], WAIT_MS);
+    const lowered = bed.path('lowered.conf');
+    const text = readFileSync(join(FIXTURES, 'after.conf'), 'utf8');
+    writeFileSync(lowered, text.replace('virtual_router_id 55\n      priority 150', 'virtual_router_id 55\n      priority 50'));
+    expect(readFileSync(lowered, 'utf8')).not.toBe(text);
+    const answer = await reload(lowered);
+    expect(answer.summary).toEqual({ unchanged: ['VI_1', 'VI_2', 'VI_4'], updated: ['VI_5'], restarted: [], added: [], removed: [] });
+    await bed.waitSoleHolder('192.0.2.105', 'd2', ['d1', 'd2'], WAIT_MS);
+    expect(daemon.stdout).toMatch(/\(VI_5\) Master received advert from 192\.0\.2\.2 with higher priority 100, ours 50/);
+    const held = await bed.addresses('d1');
+    for (const a of ['192.0.2.100', '192.0.2.110', '192.0.2.101', '192.0.2.150', '192.0.2.104']) expect(held).toContain(a);
   });
 });
