@@ -14,8 +14,9 @@ import { kernelVmAvailable, runInKernel, type KernelRunResult } from '../../supp
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const GUEST_SCRIPT = join(repoRoot, 'dist/test/integration/ipvs/vm/ipvsKernelChecks.js');
+const DAEMON_SCRIPT = join(repoRoot, 'dist/test/integration/ipvs/vm/daemonChecks.js');
 /** Sources the guest script is compiled from; a newer one means dist/ is stale. */
-const SOURCE_DIRS = ['src/ipvs', 'src/cli', 'src/netlink', 'src/config', 'src/core', 'test/integration/ipvs/vm'];
+const SOURCE_DIRS = ['src', 'test/integration/ipvs/vm'];
 
 const availability = await kernelVmAvailable();
 const isRoot = process.getuid?.() === 0;
@@ -39,10 +40,10 @@ function newestSource(): number {
 
 /** `npm test` builds first; a direct vitest run may find dist/ missing or stale. */
 function ensureCompiled(): void {
-  if (existsSync(GUEST_SCRIPT) && statSync(GUEST_SCRIPT).mtimeMs >= newestSource()) return;
+  if (existsSync(GUEST_SCRIPT) && existsSync(DAEMON_SCRIPT) && Math.min(statSync(GUEST_SCRIPT).mtimeMs, statSync(DAEMON_SCRIPT).mtimeMs) >= newestSource()) return;
   // tsc still emits when files elsewhere in the tree have type errors.
   spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: repoRoot, stdio: 'ignore' });
-  if (!existsSync(GUEST_SCRIPT)) throw new Error(`${GUEST_SCRIPT} was not built (run npm run build:ts)`);
+  for (const script of [GUEST_SCRIPT, DAEMON_SCRIPT]) if (!existsSync(script)) throw new Error(`${script} was not built (run npm run build:ts)`);
 }
 
 interface Report {
@@ -57,23 +58,29 @@ describe.skipIf(skipReason !== null && !mustRun)('IPVS against a real kernel (De
   let cwd = '';
   let run: KernelRunResult;
   let report: Report;
+  let daemonReport: Report;
 
   beforeAll(async () => {
     if (skipReason !== null) throw new Error(`the IPVS kernel suite must run under CI=true: ${skipReason}`);
     ensureCompiled();
     cwd = mkdtempSync(join(tmpdir(), 'vgl-ipvs-vm-'));
-    run = await runInKernel(['node', GUEST_SCRIPT, 'report.json'], { cwd, timeoutMs: 400_000 });
-    const path = join(cwd, 'report.json');
-    report = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Report) : { crashed: `no report; exit ${String(run.code)}\n${run.stdout}\n${run.stderr}`, checks: [], timings: {} };
-  }, 900_000);
+    // One boot for both guest scripts: the library-level checks, then the whole daemon.
+    run = await runInKernel(['sh', '-c', `node ${GUEST_SCRIPT} report.json; first=$?; node ${DAEMON_SCRIPT} daemon-report.json && exit $first`], { cwd, timeoutMs: 700_000 });
+    const read = (name: string): Report => {
+      const path = join(cwd, name);
+      return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Report) : { crashed: `no ${name}; exit ${String(run.code)}\n${run.stdout}\n${run.stderr}`, checks: [], timings: {} };
+    };
+    report = read('report.json');
+    daemonReport = read('daemon-report.json');
+  }, 1_200_000);
 
   afterAll(() => {
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  function expectCheck(name: string): void {
-    const found = report.checks.find((c) => c.name === name);
-    expect(found, `no check "${name}" in the report${report.crashed ? `; the guest crashed: ${report.crashed}` : ''}`).toBeDefined();
+  function expectCheck(name: string, from: Report = report): void {
+    const found = from.checks.find((c) => c.name === name);
+    expect(found, `no check "${name}" in the report${from.crashed ? `; the guest crashed: ${from.crashed}` : ''}`).toBeDefined();
     expect(found?.ok, found?.detail).toBe(true);
   }
 
@@ -129,5 +136,33 @@ describe.skipIf(skipReason !== null && !mustRun)('IPVS against a real kernel (De
   it('leaves nothing of its own on shutdown', () => {
     expectCheck('stop removes everything of Vigil and nothing else');
     expectCheck('stop stops the sync daemon');
+  });
+
+  describe('the whole daemon (parent, VRRP child, Healthcheck child) in the same kernel', () => {
+    it('ran its guest script to the end', () => {
+      expect(daemonReport.crashed, daemonReport.crashed).toBeUndefined();
+      expect(daemonReport.checks.length).toBeGreaterThanOrEqual(9);
+    });
+
+    it('programs IPVS from keepalived.conf and puts the VIP up', () => {
+      expectCheck('the daemon programs the virtual server with both real servers', daemonReport);
+      expectCheck('the VRRP child puts the VIP on vg0', daemonReport);
+      expectCheck('the foreign service is left alone at start', daemonReport);
+      expectCheck('a real server that stops answering leaves the table', daemonReport);
+    });
+
+    it('reloads on SIGHUP: the difference is applied, unchanged parts untouched, an invalid file refused', () => {
+      expectCheck('SIGHUP applies the difference to IPVS', daemonReport);
+      expectCheck('the reload kept the unchanged real server and the VRRP master', daemonReport);
+      expectCheck('an invalid configuration is refused whole', daemonReport);
+    });
+
+    it('survives kill -9 of its Healthcheck child without touching the table', () => {
+      expectCheck('kill -9 of the Healthcheck child: respawned, table unchanged throughout', daemonReport);
+    });
+
+    it('leaves no VIP and no owned IPVS entry behind on SIGTERM', () => {
+      expectCheck('SIGTERM: exit 0, no VIP and no owned IPVS entry left, foreign entries kept', daemonReport);
+    });
   });
 });

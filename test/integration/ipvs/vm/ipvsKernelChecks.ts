@@ -17,40 +17,18 @@ import { reconcileIpvs } from '../../../../src/ipvs/IpvsReconciler.js';
 import { IpvsSync } from '../../../../src/ipvs/IpvsSync.js';
 import type { IpvsLog } from '../../../../src/ipvs/IpvsLog.js';
 import { tableRuleText } from '../../../../src/ipvs/IpvsadmRuleText.js';
+import { GuestReport, ipvsadm } from './GuestReport.js';
 import { parseIpvsadmRules, parseIpvsadmThresholds } from './IpvsadmText.js';
 import { matrixConfig } from './MatrixConfig.js';
 
-interface Check {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-}
-
-const checks: Check[] = [];
-const timings: Record<string, number> = {};
+const report = new GuestReport();
+const check = (name: string, ok: boolean, detail = ''): void => report.check(name, ok, detail);
+const timed = <T>(name: string, run: () => Promise<T>): Promise<T> => report.timed(name, run);
 const logLines: string[] = [];
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 
-function check(name: string, ok: boolean, detail = ''): void {
-  checks.push({ name, ok, detail: detail.slice(0, 4000) });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : `\n${detail.slice(0, 2000)}`}`);
-}
-
-function ipvsadm(...args: string[]): string {
-  return execFileSync('ipvsadm', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-}
-
 function vigilCli(...args: string[]): string {
   return execFileSync(process.execPath, [resolve(repoRoot, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-}
-
-async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  try {
-    return await run();
-  } finally {
-    timings[name] = Math.round(performance.now() - start);
-  }
 }
 
 const log: IpvsLog = {
@@ -231,13 +209,11 @@ async function main(): Promise<void> {
   client.close();
   ipvsadm('-C');
 
-  writeFileSync(reportPath, JSON.stringify({ kernel, ipvsadm: ipvsadm('--version').trim(), checks, timings, log: logLines.slice(0, 200) }, null, 1));
-  const failed = checks.filter((c) => !c.ok).length;
-  console.log(failed === 0 ? `ALL ${checks.length} CHECKS PASSED` : `${failed} OF ${checks.length} CHECKS FAILED`);
+  report.write(reportPath, { kernel, ipvsadm: ipvsadm('--version').trim(), log: logLines.slice(0, 200) });
 }
 
 main().catch((e: unknown) => {
   console.error(e);
-  writeFileSync(process.argv[2] ?? 'ipvs-vm-report.json', JSON.stringify({ crashed: String((e as Error).stack ?? e), checks, timings }, null, 1));
+  report.writeCrash(process.argv[2] ?? 'ipvs-vm-report.json', e);
   process.exitCode = 1;
 });
