@@ -33,8 +33,8 @@ const INNER_EXIT_INTERRUPTED = 130;
  * `vigil lab --vm`: boots Debian's stock kernel (which has IPVS) under qemu with the
  * kernel-VM runner and runs the scripted lab inside it (`vigil lab --in-vm`), streaming its
  * output. Refuses plainly, with what to do, when the VM cannot run here or its kernel is
- * not cached yet. The guest writes only to a scratch directory of the host, given to it as
- * TMPDIR, so the directors' logs of a failed run survive the VM.
+ * not cached yet. The guest's working directory is a scratch directory of the host, so the
+ * directors' logs of a failed run (the lab keeps them there) survive the VM.
  */
 export async function runLabInKernelVm(opts: LabKernelVmRunOptions): Promise<LabKernelVmOutcome> {
   const runner = kernelVmScriptPath();
@@ -59,7 +59,6 @@ export async function runLabInKernelVm(opts: LabKernelVmRunOptions): Promise<Lab
     const exit = await streamInKernel([process.execPath, opts.vigilMain, 'lab', '--in-vm', '--duration', String(seconds)], {
       cwd: scratch,
       timeoutMs: opts.durationMs + BOOT_AND_TEARDOWN_ALLOWANCE_MS,
-      env: { TMPDIR: scratch },
       onStdout: opts.stdout,
       onStderr: opts.stderr,
       signal: opts.signal,

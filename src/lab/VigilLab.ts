@@ -46,6 +46,13 @@ export interface VigilLabOptions {
   timeScale?: number;
   /** Set when the lab runs inside the kernel VM: the preamble says so. */
   insideKernelVm?: boolean;
+  /**
+   * Where the directors' JSON logs go (a fresh directory below it; default the system's temp
+   * directory). Their pid files and control sockets always stay below the system's temp
+   * directory: inside the kernel VM the logs go to the host-shared working directory, a 9p
+   * mount, on which a unix socket cannot be bound (ENXIO).
+   */
+  logParent?: string;
   /** Keys pressed in the live view (watch mode on a terminal); returns an unsubscribe function. */
   keys?: (listener: (action: LabKeyAction) => void) => () => void;
 }
@@ -125,12 +132,13 @@ export class VigilLab {
 
   async run(): Promise<LabOutcome> {
     await this.printPreamble();
-    const workDir = mkdtempSync(join(tmpdir(), 'vigil-lab-'));
+    const workDir = mkdtempSync(join(this.opts.logParent ?? tmpdir(), 'vigil-lab-'));
+    const runParent = mkdtempSync(join(tmpdir(), 'vigil-lab-run-'));
     let outcome: LabOutcome;
     let view: NodeJS.Timeout | undefined;
     let unsubscribeKeys: (() => void) | undefined;
     try {
-      await this.build(workDir);
+      await this.build(workDir, runParent);
       view = setInterval(() => void this.refreshAndShow(), VIEW_INTERVAL_MS);
       if (this.opts.failover) await this.scenario();
       else {
@@ -153,6 +161,7 @@ export class VigilLab {
     }
     await this.keyQueue;
     await this.tearDown();
+    rmSync(runParent, { recursive: true, force: true });
     // The directors' logs are worth keeping only when something went wrong.
     if (outcome.ok || outcome.error.code === 'LAB_INTERRUPTED') {
       rmSync(workDir, { recursive: true, force: true });
@@ -181,7 +190,7 @@ export class VigilLab {
     }
   }
 
-  private async build(workDir: string): Promise<void> {
+  private async build(workDir: string, runParent: string): Promise<void> {
     this.say('building the namespaces (client, d1, d2, rs1, rs2 on two bridges)');
     this.topology = await Topology.create(labTopologySpec(), { cleanupOnSignals: false });
     const topo = this.topology;
@@ -206,7 +215,9 @@ export class VigilLab {
 
     const node = process.execPath;
     const targets: { name: string; url: string }[] = LAB_REAL_SERVERS.map((rs) => ({ name: rs.name, url: `http://${rs.address}:${rs.port}/` }));
-    if (this.ipvsKernel.ok) targets.push({ name: VIP_PROBE_NAME, url: LAB_VIRTUAL_SERVICE_URL });
+    // In watch mode the live view is the only place the LVS path shows; the scenario runs its
+    // own client loops instead, whose round robin a second client would interleave.
+    if (this.probesVirtualService()) targets.push({ name: VIP_PROBE_NAME, url: LAB_VIRTUAL_SERVICE_URL });
     const probe = topo.spawn('client', [node, '-e', CLIENT_PROBE_SCRIPT, JSON.stringify(targets), String(VIEW_INTERVAL_MS), 'vigil-lab-probe']);
     if (probe.child.stdout !== null) {
       createInterface({ input: probe.child.stdout, crlfDelay: Infinity }).on('line', (line) => {
@@ -216,7 +227,7 @@ export class VigilLab {
 
     for (const name of LAB_DIRECTORS) {
       // Each director has its own run directory: pid files and, beside them, its control socket.
-      const runDir = join(workDir, name);
+      const runDir = join(runParent, name);
       mkdirSync(runDir, { mode: 0o700 });
       const argv = [
         node,
@@ -245,6 +256,10 @@ export class VigilLab {
     }
     for (const d of this.directors.values()) this.startDirector(d);
     this.say(`started Vigil on d1 and d2: ${this.opts.vigilMain} -n -i dN -f ${this.opts.configFile}`);
+  }
+
+  private probesVirtualService(): boolean {
+    return this.ipvsKernel.ok && !this.opts.failover;
   }
 
   private startDirector(d: LabDirector): void {
@@ -326,6 +341,8 @@ export class VigilLab {
     } else {
       this.say("the directors run no health checkers (their status.checkers is null): stopping rs1 is seen by the client's probe only");
     }
+    // Without the directors' verdicts to wait for, a few probe rounds show the change instead.
+    const probeRounds = this.ms(3 * VIEW_INTERVAL_MS);
     const lvs = await this.lvsPathReady(master, checking);
     if (lvs) {
       await this.showIpvs(master);
@@ -336,6 +353,7 @@ export class VigilLab {
     this.say("stopping rs1's HTTP server (its namespace and address stay: health checks get 'connection refused')");
     const stoppedAt = Date.now();
     await rs1.stop();
+    if (!checking) await this.pause(probeRounds);
     if (checking) {
       await this.until('d1 and d2 to mark rs1 down', CHECK_VERDICT_WAIT_MS, () => this.allDirectorsSee([rs1.server], 'down'));
       const reason = this.directorViews.get(master)?.realServers?.find((r) => r.address === rs1.server.address)?.reason;
@@ -352,6 +370,7 @@ export class VigilLab {
     this.say("starting rs1's HTTP server again");
     const startedAt = Date.now();
     await rs1.start();
+    if (!checking) await this.pause(probeRounds);
     if (checking) {
       await this.until('d1 and d2 to mark rs1 up again', CHECK_VERDICT_WAIT_MS, () => this.allDirectorsSee([rs1.server], 'up'));
       this.say(`REAL SERVER UP seen: d1 and d2 mark rs1 up again, ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the start`);
@@ -397,7 +416,7 @@ export class VigilLab {
     }
     const role = this.board.state(director, 'FRONT') === 'MASTER' ? 'the MASTER' : this.board.state(director, 'FRONT');
     this.say(`${listing.command} on ${director} (${role}):`);
-    for (const line of listing.text.split('\n')) this.opts.print(`          | ${line}`);
+    for (const line of listing.text.split('\n')) this.opts.print(`          | ${line.trimEnd()}`);
   }
 
   /** The real servers (`ADDRESS:PORT`) of the lab's virtual service in `director`'s IPVS table. */
@@ -501,8 +520,8 @@ export class VigilLab {
     const worst = overlaps.reduce<MasterOverlap | undefined>((m, o) => (m === undefined || o.durationMs > m.durationMs ? o : m), undefined);
     // A preemption hands over within one advert: the new master's first advert is what makes
     // the old one step down (RFC 3768 §6.4.3). Longer than that is a split brain. Inside the
-    // kernel VM the old master may be that much slower to read the advert and log its step down.
-    const tolerance = LAB_ADVERT_INTERVAL_MS * this.timeScale;
+    // kernel VM a slowed old master may log its step down late: two intervals there.
+    const tolerance = LAB_ADVERT_INTERVAL_MS * (this.timeScale > 1 ? 2 : 1);
     if (worst !== undefined && worst.durationMs > tolerance) {
       return {
         ok: false,
@@ -587,7 +606,7 @@ export class VigilLab {
           probe: this.probe,
           realServers: LAB_REAL_SERVERS,
           directorViews: LAB_DIRECTORS.map((d) => ({ director: d, view: this.directorViews.get(d) })),
-          ...(this.ipvsKernel.ok && { virtualService: { probeName: VIP_PROBE_NAME, address: LAB_VIRTUAL_SERVICE } }),
+          ...(this.probesVirtualService() && { virtualService: { probeName: VIP_PROBE_NAME, address: LAB_VIRTUAL_SERVICE } }),
         }),
       );
     } catch {

@@ -132,7 +132,8 @@ export async function runLabCommand(argv: readonly string[], io: CommandIo): Pro
       durationMs: parsed.args.durationMs,
       print: (line) => io.stdout(line + '\n'),
       signal: abort.signal,
-      ...(parsed.args.place === 'in-vm' && { timeScale: IN_VM_TIME_SCALE, insideKernelVm: true }),
+      // Inside the VM only the working directory outlives the guest: a failed run's logs go there.
+      ...(parsed.args.place === 'in-vm' && { timeScale: IN_VM_TIME_SCALE, insideKernelVm: true, logParent: process.cwd() }),
       ...(keyboard !== undefined && { keys: keyboard.subscribe }),
     });
     const outcome = await lab.run();

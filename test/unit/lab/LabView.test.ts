@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatusLine, formatTransitionLine } from '../../../src/lab/LabView.js';
+import type { DirectorStatusView } from '../../../src/lab/DirectorStatusView.js';
+import { formatStatusLine, formatTransitionLine, realServerVerdictText } from '../../../src/lab/LabView.js';
 
 const realServers = [
   { name: 'rs1', address: '198.51.100.11' },
@@ -43,6 +44,37 @@ describe('LabView', () => {
       realServers: [],
     });
     expect(line).toBe('[  0.0s] FRONT d1=DOWN d2=BACKUP | 203.0.113.100 only on d1, whose Vigil is down');
+  });
+
+  it("puts each director's health verdict next to a real server, and the virtual service's answer last", () => {
+    const d1: DirectorStatusView = {
+      realServers: [
+        { address: '198.51.100.11', port: 80, up: false, reason: 'connect-refused' },
+        { address: '198.51.100.12', port: 80, up: true, reason: null },
+      ],
+      ipvs: { kind: 'absent' },
+    };
+    const line = formatStatusLine({
+      elapsedMs: 9_000,
+      instances: [],
+      vipHolders: new Map(),
+      probe: { answers: { rs1: null, rs2: 'rs2', vip: 'rs2' }, errors: { rs1: 'connect ECONNREFUSED 198.51.100.11:80' } },
+      realServers,
+      directorViews: [
+        { director: 'd1', view: d1 },
+        { director: 'd2', view: undefined },
+      ],
+      virtualService: { probeName: 'vip', address: '203.0.113.100:80' },
+    });
+    expect(line).toBe(
+      '[  9.0s] rs1 198.51.100.11 connect ECONNREFUSED 198.51.100.11:80 (checks d1=down d2=?) | rs2 198.51.100.12 answers "rs2" (checks d1=up d2=?) | 203.0.113.100:80 answered by "rs2"',
+    );
+  });
+
+  it('says "unchecked" for a director without health checkers and "?" for a server it does not know', () => {
+    expect(realServerVerdictText({ realServers: null, ipvs: { kind: 'absent' } }, '198.51.100.11')).toBe('unchecked');
+    expect(realServerVerdictText({ realServers: [], ipvs: { kind: 'absent' } }, '198.51.100.11')).toBe('?');
+    expect(realServerVerdictText(undefined, '198.51.100.11')).toBe('?');
   });
 
   it('prints a transition in keepalived words with its reason', () => {
