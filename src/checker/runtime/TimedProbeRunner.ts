@@ -17,9 +17,8 @@ function checkerBlockName(spec: ProbeSpec): string {
 
 /**
  * A ProbeRunner that times each probe of `inner` on the checker's monotonic clock and
- * reports its result to a metrics sink. The checker side's counterpart of the
- * supervisor's measuredProbeRunner, which takes the concrete `VigilMetrics` class; this one
- * takes the sink interface, so the checker child can forward the events to the parent.
+ * reports its result to a metrics sink: the checker child's MetricsForwarder, which hands
+ * the events to the parent's `VigilMetrics`.
  */
 export function timedProbeRunner(inner: ProbeRunner, sink: Pick<CheckerMetricsSink, 'checkerResult'>, monotonicMs: () => number): ProbeRunner {
   return {

@@ -1,11 +1,6 @@
+import type { CheckerMetricsSink, CheckerResultEvent } from '../../checker/runtime/CheckerMetricsSink.js';
 import type { IpvsSyncPass } from '../../ipvs/IpvsSync.js';
 import type { MetricEvent } from './ChildMessages.js';
-
-/** What the checker side reports for metrics (VigilMetrics has the same methods). */
-export interface CheckerMetricsEvents {
-  checkerResult(result: { checker: string; ok: boolean; durationSeconds: number; reason?: string }): void;
-  ipvsPass(pass: IpvsSyncPass): void;
-}
 
 /** Up to this many events wait for one message; 10,000 probes a second make ~10 messages. */
 const MAX_BATCH = 1_000;
@@ -16,13 +11,13 @@ const FLUSH_INTERVAL_MS = 1_000;
  * Prometheus endpoint. A batch goes when full or after a second, so a scrape is at most
  * about a second behind.
  */
-export class MetricsForwarder implements CheckerMetricsEvents {
+export class MetricsForwarder implements CheckerMetricsSink {
   private batch: MetricEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly sendBatch: (events: readonly MetricEvent[]) => void) {}
 
-  checkerResult(result: { checker: string; ok: boolean; durationSeconds: number; reason?: string }): void {
+  checkerResult(result: CheckerResultEvent): void {
     this.add({ kind: 'checker-result', ...result });
   }
 
@@ -50,7 +45,7 @@ export class MetricsForwarder implements CheckerMetricsEvents {
 }
 
 /** The parent's side: replays a batch into its metrics. */
-export function applyMetricEvents(events: readonly MetricEvent[], into: CheckerMetricsEvents): void {
+export function applyMetricEvents(events: readonly MetricEvent[], into: CheckerMetricsSink): void {
   for (const event of events) {
     if (event.kind === 'checker-result') {
       const { kind: _kind, ...result } = event;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeFailure, probeSuccess } from '../../../src/checker/probe/ProbeOutcome.js';
 import type { ProbeSpec } from '../../../src/checker/probe/ProbeSpec.js';
-import { measuredProbeRunner } from '../../../src/supervisor/MeasuredProbeRunner.js';
+import { timedProbeRunner } from '../../../src/checker/runtime/TimedProbeRunner.js';
 import { VigilMetrics } from '../../../src/supervisor/Metrics.js';
 import { parsePrometheusText, sampleValue } from './parsePrometheusText.js';
 import { loadStatusFixture } from './statusFixture.js';
@@ -10,11 +10,12 @@ const target = { host: '198.51.100.11', port: 443, family: 4 as const, bindAddre
 const tls: ProbeSpec = { kind: 'http', tls: true, target, protocol: '1.0', urls: [], maxResponseBytes: 1 << 20 };
 const tcp: ProbeSpec = { kind: 'tcp', target };
 
-describe('measuredProbeRunner', () => {
+// The checker child's probe timing, counted in the parent's metrics (VigilMetrics is a CheckerMetricsSink).
+describe('timedProbeRunner into VigilMetrics', () => {
   it('passes outcomes through and records kind, result, reason and duration from the injected clock', async () => {
     let now = 100;
     const metrics = new VigilMetrics({ version: 'v', nodeVersion: 'n' });
-    const runner = measuredProbeRunner(
+    const runner = timedProbeRunner(
       {
         run: async (spec) => {
           now += spec.kind === 'tcp' ? 2 : 300;
