@@ -358,6 +358,8 @@ export class VigilLab {
       await this.until('d1 and d2 to mark rs1 down', CHECK_VERDICT_WAIT_MS, () => this.allDirectorsSee([rs1.server], 'down'));
       const reason = this.directorViews.get(master)?.realServers?.find((r) => r.address === rs1.server.address)?.reason;
       this.say(`REAL SERVER DOWN seen: d1 and d2 mark rs1 down${reason ? ` (${reason})` : ''}, ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the stop`);
+      // Long enough for the live view to show both verdicts before anything moves on.
+      await this.pause(this.ms(2 * VIEW_INTERVAL_MS));
     }
     if (lvs) {
       const rs1Dest = `${rs1.server.address}:${rs1.server.port}`;
@@ -374,6 +376,7 @@ export class VigilLab {
     if (checking) {
       await this.until('d1 and d2 to mark rs1 up again', CHECK_VERDICT_WAIT_MS, () => this.allDirectorsSee([rs1.server], 'up'));
       this.say(`REAL SERVER UP seen: d1 and d2 mark rs1 up again, ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the start`);
+      await this.pause(this.ms(2 * VIEW_INTERVAL_MS));
     }
     if (lvs) {
       await this.until(`rs1 to be back in ${master}'s IPVS table`, IPVS_TABLE_WAIT_MS, async () => (await this.ipvsDests(master)).length === LAB_REAL_SERVERS.length);
