@@ -29,6 +29,8 @@ export interface BuildInfo {
  */
 export class VigilMetrics {
   private readonly transitions = new Counter('vigil_vrrp_transitions_total', 'VRRP state transitions.', ['vrrp_instance', 'from', 'to']);
+  // A family of its own: adding `reason` to the one above would split every existing series.
+  private readonly transitionReasons = new Counter('vigil_vrrp_transition_reasons_total', 'VRRP state transitions by the state entered and the reason.', ['vrrp_instance', 'to', 'reason']);
   // Probes are shared between real servers that check the same target, so results are
   // counted per checker kind; per-server health is vigil_real_server_up.
   private readonly checkResults = new Counter('vigil_checker_results_total', 'Health check probe results.', ['checker', 'result']);
@@ -41,8 +43,10 @@ export class VigilMetrics {
 
   constructor(private readonly build: BuildInfo) {}
 
-  vrrpTransition(instance: string, from: VrrpState, to: VrrpState): void {
+  /** `reason` (the machine's `TransitionReason`) when the sender knows it. */
+  vrrpTransition(instance: string, from: VrrpState, to: VrrpState, reason?: string | null): void {
     this.transitions.inc({ vrrp_instance: instance, from, to });
+    if (reason) this.transitionReasons.inc({ vrrp_instance: instance, to, reason });
   }
 
   /** One probe result; `checker` is the keepalived block name (`TCP_CHECK`, `HTTP_GET`, ...), `reason` set on failure. */
@@ -67,6 +71,7 @@ export class VigilMetrics {
     return [
       ...this.fromStatus(status),
       this.transitions.collect(),
+      this.transitionReasons.collect(),
       this.checkResults.collect(),
       this.checkFailures.collect(),
       this.probeDuration.collect(),
@@ -93,7 +98,12 @@ export class VigilMetrics {
         gauge('vigil_vrrp_priority', 'Effective VRRP priority.', instances.map((i) => sample({ vrrp_instance: i.name }, i.priority))),
         gauge('vigil_vrrp_state_since_seconds', 'When each instance entered its current state, seconds since the epoch.', instances.map((i) => sample({ vrrp_instance: i.name }, i.since / 1000))),
         counter('vigil_vrrp_adverts_sent_total', 'VRRP adverts sent.', instances.map((i) => sample({ vrrp_instance: i.name }, i.advertsSent))),
-        counter('vigil_vrrp_adverts_received_total', 'VRRP adverts that passed every receive check.', Object.entries(receive.instances).map(([name, c]) => sample({ vrrp_instance: name }, c.accepted))),
+        counter('vigil_vrrp_adverts_received_total', 'VRRP adverts that passed every receive check.', instances.map((i) => sample({ vrrp_instance: i.name }, i.advertsReceived))),
+        gauge(
+          'vigil_vrrp_last_advert_priority',
+          'Priority in the last VRRP advert received (the master\'s, while BACKUP); absent before the first.',
+          instances.flatMap((i) => (i.lastAdvertPriority === null ? [] : [sample({ vrrp_instance: i.name }, i.lastAdvertPriority)])),
+        ),
         counter(
           'vigil_vrrp_adverts_dropped_total',
           'VRRP packets dropped, by reason; vrrp_instance is empty when no instance matched (unknown VRID) or the packet could not be decoded.',

@@ -26,11 +26,18 @@ function formatInstances(instances: readonly VrrpInstanceStatus[], now: number):
     i.priority === i.configuredPriority ? String(i.priority) : `${i.priority} (${i.configuredPriority})`,
     String(i.vrid),
     i.interface,
-    i.master ?? '-',
+    formatMaster(i),
     `${formatTime(i.since)} (${formatAge(now - i.since)} ago)`,
+    `${i.advertsSent}/${i.advertsReceived}`,
     i.lastTransitionReason ?? '-',
   ]);
-  return ['VRRP instances', ...table(['NAME', 'STATE', 'PRIORITY', 'VRID', 'INTERFACE', 'MASTER', 'SINCE', 'REASON'], rows)];
+  return ['VRRP instances', ...table(['NAME', 'STATE', 'PRIORITY', 'VRID', 'INTERFACE', 'MASTER', 'SINCE', 'ADVERTS OUT/IN', 'REASON'], rows)];
+}
+
+/** A backup also shows the priority the master advertises (keepalived's "Master priority"). */
+function formatMaster(i: VrrpInstanceStatus): string {
+  if (i.master === null) return '-';
+  return i.state === 'BACKUP' && i.lastAdvertPriority !== null ? `${i.master} (priority ${i.lastAdvertPriority})` : i.master;
 }
 
 function formatVirtualServers(vss: readonly VirtualServerDesiredState[], now: number): string[] {

@@ -87,10 +87,15 @@ export interface VrrpInstanceStatus {
   readonly master: string | null;
   /** Wall time of the last state change. */
   readonly since: number;
-  /** Why the last transition happened (the machine's reason, e.g. `master-down-timer`). */
+  /** Why the last transition happened (the machine's `TransitionReason`, e.g. `master-down-timer`). */
   readonly lastTransitionReason: string | null;
   readonly holdingVips: boolean;
+  /** Adverts sent since the instance (re)started. */
   readonly advertsSent: number;
+  /** Adverts that passed the receive checks (RFC 5798 §7.1) and reached the state machine. */
+  readonly advertsReceived: number;
+  /** Priority of the last such advert, `null` before the first. */
+  readonly lastAdvertPriority: number | null;
 }
 
 export type ReloadOutcomeKind = 'applied' | 'unchanged' | 'refused' | 'failed';

@@ -1,9 +1,9 @@
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
 import type { Logger } from '../../log/Logger.js';
 import { VrrpDaemon } from '../../vrrp/runtime/VrrpDaemon.js';
-import { DaemonStatusSource } from '../DaemonStatusSource.js';
 import { errorRecord, type ChildMessage, type ChildReloadResult, type ChildRunOptions, type ChildStatusPart, type ErrorRecord } from './ChildMessages.js';
 import type { ChildSide } from './ChildSide.js';
+import { VrrpStatusPart } from './VrrpStatusPart.js';
 
 export type ChildSideStart = { readonly ok: true; readonly side: ChildSide } | { readonly ok: false; readonly errors: readonly ErrorRecord[] };
 
@@ -17,22 +17,11 @@ export async function startVrrpChild(config: VigilConfig, options: ChildRunOptio
   if (!started.ok) return { ok: false, errors: started.errors.map(errorRecord) };
   const daemon = started.daemon;
   let running = config;
-  // The status logic (since / reason per instance) is the single-process one; only its VRRP part is used.
-  const status = new DaemonStatusSource({
-    version: '',
-    configFile: '',
-    config: () => running,
-    vrrp: daemon.engine,
-    checker: null,
-    ipvs: null,
-    reload: () => Promise.reject(new Error('reload goes through the parent')),
-  });
-  const statusPart = (): ChildStatusPart => {
-    const vrrp = status.status().vrrp;
-    return { role: 'vrrp', vrrp: vrrp ?? { instances: [], receive: daemon.engine.stats.snapshot() } };
-  };
-  daemon.engine.onTransition((instance, from, to) => {
-    send({ type: 'transition', instance, from, to, reason: null });
+  const status = new VrrpStatusPart({ engine: daemon.engine, config: () => running });
+  const statusPart = (): ChildStatusPart => ({ role: 'vrrp', vrrp: status.status() });
+  // Registered after the status part's own listener, so the status sent below has the new `since`.
+  daemon.engine.onTransition((instance, from, to, reason) => {
+    send({ type: 'transition', instance, from, to, reason });
     send({ type: 'role', event: { instance, role: to } });
     // The status right after the change, so `vigil status` never shows the old state.
     send({ type: 'status', id: null, part: statusPart() });

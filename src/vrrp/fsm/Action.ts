@@ -16,6 +16,15 @@ export const TIMER_NAMES: readonly TimerName[] = ['master-down', 'advert', 'garp
 
 export type LogLevel = 'info' | 'warning' | 'debug';
 
+/**
+ * Structured fields a log line carries besides the instance and VRID, with stable keys for
+ * log search: `from` is the sender of the advert the line is about, `reason` a stable code.
+ */
+export interface LogFields {
+  readonly from?: string;
+  readonly reason?: string;
+}
+
 /** Everything the machine asks its runtime to do. Executed in list order. */
 export type Action =
   | { readonly type: 'send-advert'; readonly priority: number; readonly advertIntervalCs: number }
@@ -28,6 +37,6 @@ export type Action =
   | { readonly type: 'send-garp'; readonly vips: readonly string[]; readonly repeat: number }
   | { readonly type: 'notify'; readonly state: NotifyState; readonly priority: number }
   | { readonly type: 'state-changed'; readonly from: VrrpState; readonly to: VrrpState; readonly reason: TransitionReason }
-  | { readonly type: 'log'; readonly level: LogLevel; readonly message: string };
+  | { readonly type: 'log'; readonly level: LogLevel; readonly message: string; readonly fields?: LogFields };
 
 export type ActionType = Action['type'];

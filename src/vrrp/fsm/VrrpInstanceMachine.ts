@@ -1,5 +1,5 @@
 import { VigilError } from '../../core/VigilError.js';
-import type { Action, LogLevel, TimerName } from './Action.js';
+import type { Action, LogFields, LogLevel, TimerName } from './Action.js';
 import { compareAddresses } from './AddressOrder.js';
 import type { InstanceEvent, ReceivedAdvert, SyncGroupTarget } from './InstanceEvent.js';
 import {
@@ -231,7 +231,7 @@ export class VrrpInstanceMachine {
   private backupReceives(advert: ReceivedAdvert): void {
     if (advert.priority === 0) {
       // The master resigned: take over after Skew_Time.
-      this.log('debug', `(${this.name}) Backup received priority 0 advertisement`);
+      this.log('debug', `(${this.name}) Backup received priority 0 advertisement`, { from: advert.source, reason: 'priority-0-advert' });
       this.arm('master-down', usToMsCeil(this.skewUs()));
       this.timeoutReason = 'priority-0-advert';
       return;
@@ -268,7 +268,7 @@ export class VrrpInstanceMachine {
       return;
     }
     // Preempt: discard, leaving Master_Down_Timer running so we take over when it fires.
-    this.log('info', `(${this.name}) received lower priority (${advert.priority}) advert from ${advert.source} - discarding`);
+    this.log('info', `(${this.name}) received lower priority (${advert.priority}) advert from ${advert.source} - discarding`, { from: advert.source, reason: 'preempt' });
     this.timeoutReason = 'preempt';
   }
 
@@ -282,7 +282,7 @@ export class VrrpInstanceMachine {
       this.sendAdvert(this.effective);
       if (advert.priority === 0) {
         // RFC: send an advert and reset Adver_Timer so the resigning master's peers see us at once.
-        this.log('debug', `(${this.name}) Master received priority 0 message`);
+        this.log('debug', `(${this.name}) Master received priority 0 message`, { from: advert.source, reason: 'priority-0-advert' });
         this.arm('advert', this.advertMs());
         return;
       }
@@ -310,6 +310,7 @@ export class VrrpInstanceMachine {
       this.log(
         'info',
         `(${this.name}) Received advert from ${advert.source} with lower priority ${advert.priority}, ours ${this.effective}${forcing}`,
+        { from: advert.source, reason: 'lower-priority-advert' },
       );
       if (!this.spec.lowerPrioNoAdvert) {
         this.sendAdvert(this.effective);
@@ -328,11 +329,13 @@ export class VrrpInstanceMachine {
         this.log(
           'info',
           `(${this.name}) Master received advert from ${advert.source} with higher priority ${advert.priority}, ours ${this.effective}`,
+          { from: advert.source, reason },
         );
       } else {
         this.log(
           'info',
           `(${this.name}) Master received advert from ${advert.source} with same priority ${advert.priority} but higher IP address than ours`,
+          { from: advert.source, reason },
         );
       }
       if (this.spec.version === 3) this.masterAdverIntervalCs = advert.advertIntervalCs; // RFC 5798 §6.4.3
@@ -605,8 +608,8 @@ export class VrrpInstanceMachine {
     this.out.push({ type: 'notify', state, priority: this.effective });
   }
 
-  private log(level: LogLevel, message: string): void {
-    this.out.push({ type: 'log', level, message });
+  private log(level: LogLevel, message: string, fields?: LogFields): void {
+    this.out.push(fields === undefined ? { type: 'log', level, message } : { type: 'log', level, message, fields });
   }
 
   private arm(timer: TimerName, delayMs: number): void {

@@ -49,6 +49,11 @@ export class ReceiveStats {
     this.errors.set(ifname, (this.errors.get(ifname) ?? 0) + 1);
   }
 
+  /** Adverts of one instance that passed every check (0 when none). */
+  acceptedCount(instance: string): number {
+    return this.instances.get(instance)?.accepted ?? 0;
+  }
+
   /** Total drops of one instance for one reason (0 when none). */
   drops(instance: string, reason: ReceiveDropReason): number {
     return this.instances.get(instance)?.dropped[reason] ?? 0;

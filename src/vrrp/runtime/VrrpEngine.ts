@@ -10,7 +10,7 @@ import type { InstanceEvent } from '../fsm/InstanceEvent.js';
 import { SyncGroupCoordinator, type ActionBatch } from '../fsm/SyncGroupCoordinator.js';
 import { TimerSet, type ArmedTimer } from '../fsm/TimerSet.js';
 import type { VrrpInstanceMachine } from '../fsm/VrrpInstanceMachine.js';
-import type { NotifyState, VrrpState } from '../fsm/VrrpState.js';
+import type { NotifyState, TransitionReason, VrrpState } from '../fsm/VrrpState.js';
 import type { FrameSender } from '../io/GarpSender.js';
 import type { NotifyScripts } from '../notify/NotifyCommand.js';
 import { checkReceivedAdvert } from '../receive/AdvertReceiveCheck.js';
@@ -30,7 +30,7 @@ import { ReceiveStats } from './ReceiveStats.js';
 import { receiverInstanceFromConfig } from './ReceiverInstanceMapping.js';
 import type { TimerWakeup } from './TimerWakeup.js';
 import { instanceVipsFromConfig, type InstanceVip } from './VipSpecMapping.js';
-import { VrrpInstanceRuntime, type InstanceNotifier, type VipInstallerPort } from './VrrpInstanceRuntime.js';
+import { VrrpInstanceRuntime, type InstanceNotifier, type InstanceTransition, type VipInstallerPort } from './VrrpInstanceRuntime.js';
 import type { VrrpLog } from './VrrpLog.js';
 import { planVrrpReload, type InstanceReloadAction, type VrrpReloadPlan } from './VrrpReloadPlan.js';
 import type { VrrpReloadResult, VrrpReloadSummary } from './VrrpReloadResult.js';
@@ -69,8 +69,22 @@ export interface InstanceStatus {
   readonly interface: string;
   readonly effectivePriority: number;
   readonly holdingVips: boolean;
+  /** Our advert source address. */
   readonly source: string;
+  /** The current master as seen from here (`source` while MASTER), `null` when unknown. */
+  readonly master: string | null;
+  /** Adverts sent by this run of the instance (a reload that restarts it starts again from 0). */
+  readonly advertsSent: number;
+  /** Adverts that passed the receive checks (the `ReceiveStats` count, kept across reloads). */
+  readonly advertsReceived: number;
+  /** Priority of the last advert that passed the receive checks, `null` before the first. */
+  readonly lastAdvertPriority: number | null;
+  /** The most recent transition, `null` before the first. */
+  readonly lastTransition: InstanceTransition | null;
 }
+
+/** Told of every state change, with the machine's reason (a stable code). */
+export type TransitionListener = (instance: string, from: VrrpState, to: VrrpState, reason: TransitionReason) => void;
 
 /**
  * A timer that fires this late (a busy event loop) is handled at its due time, so a
@@ -105,7 +119,7 @@ export class VrrpEngine {
   private scriptStatus = new Map<string, TrackedStatus>();
   private readonly receivers = new Map<string, ReceiverInstance[]>();
   private readonly vipWarnings = new Map<string, string>();
-  private readonly transitionListeners = new Set<(instance: string, from: VrrpState, to: VrrpState) => void>();
+  private readonly transitionListeners = new Set<TransitionListener>();
   /** One advert socket per interface and family (`transportKey`). */
   private readonly transports = new Map<string, TransportEntry>();
   private readonly frameSenders = new Map<string, FrameSender>();
@@ -441,7 +455,7 @@ export class VrrpEngine {
 
   // --- outputs and queries ------------------------------------------------------------------
 
-  onTransition(listener: (instance: string, from: VrrpState, to: VrrpState) => void): () => void {
+  onTransition(listener: TransitionListener): () => void {
     this.transitionListeners.add(listener);
     return () => this.transitionListeners.delete(listener);
   }
@@ -463,6 +477,11 @@ export class VrrpEngine {
       effectivePriority: r.machine.effectivePriority,
       holdingVips: r.holdingVips,
       source: r.addressing.source,
+      master: r.masterAddress,
+      advertsSent: r.sentAdverts,
+      advertsReceived: this.stats.acceptedCount(r.name),
+      lastAdvertPriority: r.lastAdvert?.priority ?? null,
+      lastTransition: r.transitions.at(-1) ?? null,
     }));
   }
 
@@ -520,7 +539,7 @@ export class VrrpEngine {
       announcer,
       notifier: this.ports.notifier,
       log: this.ports.log,
-      onTransition: (name, from, to) => this.transitionHappened(name, from, to),
+      onTransition: (name, from, to, reason) => this.transitionHappened(name, from, to, reason),
     });
     this.runtimes.set(p.instance.name, runtime);
     this.vipInterfaces.set(p.instance.name, p.vipInterface);
@@ -573,8 +592,8 @@ export class VrrpEngine {
     return sender;
   }
 
-  private transitionHappened(name: string, from: VrrpState, to: VrrpState): void {
-    for (const listener of [...this.transitionListeners]) listener(name, from, to);
+  private transitionHappened(name: string, from: VrrpState, to: VrrpState, reason: TransitionReason): void {
+    for (const listener of [...this.transitionListeners]) listener(name, from, to, reason);
   }
 
   private deliver(name: string, event: InstanceEvent, nowMs: number): void {
@@ -664,6 +683,8 @@ export class VrrpEngine {
     if (mismatch !== undefined) this.vipWarnings.set(name, mismatch.message);
     else this.vipWarnings.delete(name);
     const advert = result.advert;
+    const source = canonicalIp(decoded.received.ip.src) ?? decoded.received.ip.src;
+    this.runtimes.get(name)?.advertAccepted({ source, priority: advert.priority });
     this.deliver(
       name,
       {
@@ -674,7 +695,7 @@ export class VrrpEngine {
           priority: advert.priority,
           // RFC 3768 §5.3.7 whole seconds vs RFC 5798 §5.2.7 centiseconds.
           advertIntervalCs: advert.version === 2 ? advert.adverIntSec * 100 : advert.maxAdverIntCs,
-          source: canonicalIp(decoded.received.ip.src) ?? decoded.received.ip.src,
+          source,
           vips: advert.addresses,
           authOk: true,
         },

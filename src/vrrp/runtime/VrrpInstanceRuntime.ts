@@ -2,13 +2,14 @@ import type { VrrpInstance } from '../../config/model/VrrpInstance.js';
 import type { VipInstaller, VipOutcome } from '../../netlink/rtnl/VipInstaller.js';
 import type { Action } from '../fsm/Action.js';
 import type { VrrpInstanceMachine } from '../fsm/VrrpInstanceMachine.js';
-import type { NotifyState, VrrpState } from '../fsm/VrrpState.js';
+import type { NotifyState, TransitionReason, VrrpState } from '../fsm/VrrpState.js';
 import type { NotifyScripts } from '../notify/NotifyCommand.js';
 import type { AdvertTransport } from './AdvertTransport.js';
 import type { AnnouncementSender } from './AnnouncementSender.js';
 import type { InstanceAddressing } from './InstanceAddressing.js';
 import { advertFields, type AdvertTemplate } from './OutgoingAdvertFields.js';
 import { SerialTaskQueue } from './SerialTaskQueue.js';
+import { ObservedMaster, type LastAdvert } from './ObservedMaster.js';
 import type { InstanceVip } from './VipSpecMapping.js';
 import type { VrrpLog } from './VrrpLog.js';
 
@@ -31,7 +32,7 @@ export interface InstanceRuntimeParts {
   readonly notifier: InstanceNotifier;
   readonly log: VrrpLog;
   /** Told of every transition after its actions have been queued. */
-  readonly onTransition: (instance: string, from: VrrpState, to: VrrpState) => void;
+  readonly onTransition: (instance: string, from: VrrpState, to: VrrpState, reason: TransitionReason) => void;
 }
 
 /** Transitions kept per instance for status output: enough to see a flap, bounded for a long-running daemon. */
@@ -41,7 +42,7 @@ const TRANSITION_HISTORY = 100;
 export interface InstanceTransition {
   readonly from: VrrpState;
   readonly to: VrrpState;
-  readonly reason: string;
+  readonly reason: TransitionReason;
 }
 
 /**
@@ -70,9 +71,11 @@ export class VrrpInstanceRuntime {
   private vipGeneration = 0;
   private sendFailing = false;
   private advertsSent = 0;
+  private readonly observedMaster: ObservedMaster;
 
   constructor(private readonly parts: InstanceRuntimeParts) {
     this.name = parts.config.name;
+    this.observedMaster = new ObservedMaster(parts.addressing.source);
     this.currentConfig = parts.config;
     this.machine = parts.machine;
     this.addressing = parts.addressing;
@@ -110,8 +113,24 @@ export class VrrpInstanceRuntime {
     return this.history;
   }
 
+  /** Adverts that left through the socket (every destination of a unicast instance counts once). */
   get sentAdverts(): number {
     return this.advertsSent;
+  }
+
+  /** The current master's address as seen from here (ours while MASTER), `null` when unknown. */
+  get masterAddress(): string | null {
+    return this.observedMaster.address;
+  }
+
+  /** The last advert that passed the receive checks, `null` before the first. */
+  get lastAdvert(): LastAdvert | null {
+    return this.observedMaster.lastAdvert;
+  }
+
+  /** An advert passed the receive checks; called before the machine handles it. */
+  advertAccepted(advert: LastAdvert): void {
+    this.observedMaster.advertAccepted(advert);
   }
 
   /** Executes the non-timer actions of one batch, in order. */
@@ -245,16 +264,19 @@ export class VrrpInstanceRuntime {
       case 'set-timer':
       case 'cancel-timer':
         return; // the engine's TimerSet has them already
-      case 'log':
-        if (action.level === 'debug') this.parts.log.debug(fields, action.message);
-        else if (action.level === 'warning') this.parts.log.warn(fields, action.message);
-        else this.parts.log.info(fields, action.message);
+      case 'log': {
+        const all = action.fields === undefined ? fields : { ...fields, ...action.fields };
+        if (action.level === 'debug') this.parts.log.debug(all, action.message);
+        else if (action.level === 'warning') this.parts.log.warn(all, action.message);
+        else this.parts.log.info(all, action.message);
         return;
+      }
       case 'state-changed':
+        this.observedMaster.transition(action.to, action.reason);
         this.history.push({ from: action.from, to: action.to, reason: action.reason });
         if (this.history.length > TRANSITION_HISTORY) this.history.shift();
         this.parts.log.debug({ ...fields, from: action.from, to: action.to, reason: action.reason }, `(${this.name}) ${action.from} -> ${action.to} (${action.reason})`);
-        this.parts.onTransition(this.name, action.from, action.to);
+        this.parts.onTransition(this.name, action.from, action.to, action.reason);
         return;
       case 'notify':
         this.parts.notifier.instance(this.name, this.config, action.state, action.priority);

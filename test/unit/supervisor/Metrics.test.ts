@@ -7,7 +7,7 @@ import { loadStatusFixture } from './statusFixture.js';
 function scrapeAfterActivity(): string {
   const metrics = new VigilMetrics({ version: '0.1.0', nodeVersion: '20.19.0' });
   metrics.vrrpTransition('VI_1', 'INIT', 'BACKUP');
-  metrics.vrrpTransition('VI_1', 'BACKUP', 'MASTER');
+  metrics.vrrpTransition('VI_1', 'BACKUP', 'MASTER', 'master-down-timer');
   metrics.checkerResult({ checker: 'TCP_CHECK', ok: true, durationSeconds: 0.002 });
   metrics.checkerResult({ checker: 'TCP_CHECK', ok: false, durationSeconds: 0.0005, reason: 'connect-refused' });
   metrics.ipvsPass({ reason: 'start', operations: 3, failures: [], restored: 0 });
@@ -29,13 +29,26 @@ describe('VigilMetrics', () => {
     expect(exp.samples.filter((s) => s.name === 'vigil_vrrp_state').length).toBe(8);
     expect(sampleValue(exp, 'vigil_vrrp_priority', { vrrp_instance: 'VI_6' })).toBe(90);
     expect(sampleValue(exp, 'vigil_vrrp_adverts_sent_total', { vrrp_instance: 'VI_1' })).toBe(3597);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_sent_total', { vrrp_instance: 'VI_6' })).toBe(0);
     expect(sampleValue(exp, 'vigil_vrrp_adverts_received_total', { vrrp_instance: 'VI_6' })).toBe(3590);
+    expect(sampleValue(exp, 'vigil_vrrp_adverts_received_total', { vrrp_instance: 'VI_1' })).toBe(12);
+    expect(exp.types.get('vigil_vrrp_adverts_sent_total')).toBe('counter');
+    expect(exp.types.get('vigil_vrrp_adverts_received_total')).toBe('counter');
+    expect(sampleValue(exp, 'vigil_vrrp_last_advert_priority', { vrrp_instance: 'VI_6' })).toBe(120);
     expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { vrrp_instance: 'VI_1', interface: '', reason: 'auth-fail' })).toBe(3);
     expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { vrrp_instance: '', interface: 'eth0', reason: 'unknown-vrid' })).toBe(7);
     expect(sampleValue(exp, 'vigil_vrrp_adverts_dropped_total', { vrrp_instance: '', interface: 'eth1', reason: 'ip-fragment' })).toBe(2);
     expect(sampleValue(exp, 'vigil_vrrp_receive_errors_total', { interface: 'eth0' })).toBe(1);
     expect(sampleValue(exp, 'vigil_vrrp_transitions_total', { vrrp_instance: 'VI_1', from: 'BACKUP', to: 'MASTER' })).toBe(1);
     expect(exp.types.get('vigil_vrrp_transitions_total')).toBe('counter');
+  });
+
+  it('counts transitions by reason when the VRRP side gives one', () => {
+    expect(sampleValue(exp, 'vigil_vrrp_transition_reasons_total', { vrrp_instance: 'VI_1', to: 'MASTER', reason: 'master-down-timer' })).toBe(1);
+    // The INIT -> BACKUP above came without a reason: counted as a transition only.
+    expect(exp.samples.filter((s) => s.name === 'vigil_vrrp_transition_reasons_total')).toHaveLength(1);
+    expect(sampleValue(exp, 'vigil_vrrp_transitions_total', { vrrp_instance: 'VI_1', from: 'INIT', to: 'BACKUP' })).toBe(1);
+    expect(exp.types.get('vigil_vrrp_transition_reasons_total')).toBe('counter');
   });
 
   it('shows real servers up/down, weights, quorum and checker results with latency', () => {

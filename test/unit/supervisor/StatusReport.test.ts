@@ -12,11 +12,24 @@ describe('formatStatusReport', () => {
     expect(lines[2]).toBe("  keepalived.conf:12:5: error: unknown keyword 'priorty'");
   });
 
-  it('lists instances with state, priority (configured when adjusted), master, since and reason', () => {
+  it('lists instances with state, priority (configured when adjusted), master, since, adverts and reason', () => {
+    const header = lines.find((l) => l.trimStart().startsWith('NAME'));
+    expect(header?.split(/\s{2,}/).filter(Boolean)).toEqual(['NAME', 'STATE', 'PRIORITY', 'VRID', 'INTERFACE', 'MASTER', 'SINCE', 'ADVERTS OUT/IN', 'REASON']);
     const vi1 = lines.find((l) => l.trimStart().startsWith('VI_1'));
     const vi6 = lines.find((l) => l.trimStart().startsWith('VI_6'));
-    expect(vi1?.split(/\s{2,}/).filter(Boolean)).toEqual(['VI_1', 'MASTER', '150', '51', 'eth0', '198.51.100.2', '2025-11-21T09:00:03Z (59m 57s ago)', 'master-down-timer']);
-    expect(vi6?.split(/\s{2,}/).filter(Boolean)).toEqual(['VI_6', 'BACKUP', '90 (100)', '52', 'eth1', '2001:db8::3', '2025-11-21T09:00:01Z (59m 59s ago)', 'higher-priority-advert']);
+    expect(vi1?.split(/\s{2,}/).filter(Boolean)).toEqual(['VI_1', 'MASTER', '150', '51', 'eth0', '198.51.100.2', '2025-11-21T09:00:03Z (59m 57s ago)', '3597/12', 'master-down-timer']);
+    // A backup shows the priority its master advertises.
+    expect(vi6?.split(/\s{2,}/).filter(Boolean)).toEqual(['VI_6', 'BACKUP', '90 (100)', '52', 'eth1', '2001:db8::3 (priority 120)', '2025-11-21T09:00:01Z (59m 59s ago)', '0/3590', 'higher-priority-advert']);
+  });
+
+  it('shows an unknown master and a missing reason as "-"', () => {
+    const status = loadStatusFixture();
+    const vrrp = status.vrrp!;
+    const vi6 = { ...vrrp.instances[1]!, master: null, lastTransitionReason: null, lastAdvertPriority: null };
+    const row = formatStatusReport({ ...status, vrrp: { ...vrrp, instances: [vi6] } })
+      .split('\n')
+      .find((l) => l.trimStart().startsWith('VI_6'));
+    expect(row?.split(/\s{2,}/).filter(Boolean)).toEqual(['VI_6', 'BACKUP', '90 (100)', '52', 'eth1', '-', '2025-11-21T09:00:01Z (59m 59s ago)', '0/3590', '-']);
   });
 
   it('lists real servers up and down with weight and last check', () => {
