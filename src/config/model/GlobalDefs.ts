@@ -1,4 +1,5 @@
 import type { SourcePos } from '../SourcePos.js';
+import type { ChildProcessTuning } from './ChildProcessTuning.js';
 import type { IpAddress, PassThroughKeyword, ScriptUser } from './Common.js';
 
 /** `lvs_sync_daemon INTERFACE VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]`. */
@@ -71,6 +72,10 @@ export interface GlobalDefs {
   readonly dynamicInterfacesAllowIfChanges: boolean;
   /** Real-time priority ceiling for auto-priority; `null` when not configured (feature off). */
   readonly maxAutoPriority: number | null;
+  /** `vrrp_priority`, `vrrp_no_swap`, `vrrp_rt_priority`, `vrrp_rlimit_rttime`, `vrrp_cpu_affinity`. */
+  readonly vrrpProcess: ChildProcessTuning;
+  /** The same keywords with the `checker_` prefix, for the Healthcheck child. */
+  readonly checkerProcess: ChildProcessTuning;
   /** Known keepalived global keywords Vigil accepts but does not act on. */
   readonly passThrough: readonly PassThroughKeyword[];
 }

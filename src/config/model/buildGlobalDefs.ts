@@ -7,6 +7,13 @@ import type { DiagnosticSink } from './ModelDiagnostics.js';
 import { isMulticast } from './IpAddressText.js';
 import { walkBlock, type KeywordRules } from './KeywordRules.js';
 import {
+  checkChildProcessTuning,
+  childProcessTuningRules,
+  finishChildProcessTuning,
+  newChildProcessTuningDraft,
+  type ChildProcessTuningDraft,
+} from './buildChildProcessTuning.js';
+import {
   readAddress,
   readChoice,
   readInteger,
@@ -36,12 +43,9 @@ export const GLOBAL_PASS_THROUGH: ReadonlySet<string> = new Set([
   'disable_local_igmp', 'vrrp_min_garp', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
   'vrrp_down_timer_adverts', 'vrrp_iptables', 'vrrp_ipsets', 'nftables', 'nftables_priority',
   'nftables_ifindex', 'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
-  'nftables_counters', 'vrrp_priority', 'vrrp_no_swap', 'vrrp_rt_priority', 'vrrp_cpu_affinity',
-  'vrrp_rlimit_rttime', 'vrrp_rlimit_rtime', 'notify_fifo', 'notify_fifo_script', 'vrrp_notify_fifo',
-  'vrrp_notify_fifo_script', 'vrrp_notify_priority_changes', 'lvs_notify_fifo', 'lvs_notify_fifo_script',
-  'fifo_write_vrrp_states_on_reload', 'checker_priority', 'checker_no_swap', 'checker_rt_priority',
-  'checker_cpu_affinity', 'checker_rlimit_rttime', 'checker_rlimit_rtime', 'bfd_priority', 'bfd_no_swap',
-  'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime', 'snmp_socket',
+  'nftables_counters', 'notify_fifo', 'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script',
+  'vrrp_notify_priority_changes', 'lvs_notify_fifo', 'lvs_notify_fifo_script',
+  'fifo_write_vrrp_states_on_reload', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime', 'snmp_socket',
   'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc', 'enable_snmp_rfcv2',
   'enable_snmp_rfcv3', 'enable_snmp_checker', 'enable_dbus', 'dbus_service_name',
   'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force', 'vrrp_netlink_monitor_rcv_bufs',
@@ -54,7 +58,9 @@ export const GLOBAL_PASS_THROUGH: ReadonlySet<string> = new Set([
 ]);
 
 /** Mutable state while reading one or more `global_defs` blocks. */
-interface GlobalDraft extends Draft<GlobalDefs> {
+interface GlobalDraft extends Omit<Draft<GlobalDefs>, 'vrrpProcess' | 'checkerProcess'> {
+  vrrpProcess: ChildProcessTuningDraft;
+  checkerProcess: ChildProcessTuningDraft;
   lowerPrioDelaySet: boolean;
   lowerPrioRepeatSet: boolean;
   passThroughList: PassThroughKeyword[];
@@ -100,6 +106,8 @@ function newDraft(): GlobalDraft {
     dynamicInterfaces: false,
     dynamicInterfacesAllowIfChanges: false,
     maxAutoPriority: null,
+    vrrpProcess: newChildProcessTuningDraft(),
+    checkerProcess: newChildProcessTuningDraft(),
     passThrough: [],
     lowerPrioDelaySet: false,
     lowerPrioRepeatSet: false,
@@ -143,6 +151,8 @@ function finish(d: GlobalDraft): GlobalDefs {
     dynamicInterfaces: d.dynamicInterfaces,
     dynamicInterfacesAllowIfChanges: d.dynamicInterfacesAllowIfChanges,
     maxAutoPriority: d.maxAutoPriority,
+    vrrpProcess: finishChildProcessTuning(d.vrrpProcess),
+    checkerProcess: finishChildProcessTuning(d.checkerProcess),
     passThrough: d.passThroughList,
   };
 }
@@ -324,6 +334,8 @@ export const GLOBAL_RULES: KeywordRules<GlobalDraft> = {
       if (v !== null) d.maxAutoPriority = v === -1 ? null : v;
     },
   },
+  ...childProcessTuningRules<GlobalDraft>('vrrp', (d) => d.vrrpProcess),
+  ...childProcessTuningRules<GlobalDraft>('checker', (d) => d.checkerProcess),
 };
 
 /** Keywords valid in global_defs, for did-you-mean and documentation. */
@@ -443,5 +455,7 @@ export function buildGlobalDefs(blocks: readonly Statement[], sink: DiagnosticSi
       onPassThrough: (p) => draft.passThroughList.push({ keyword: p.keyword.text, args: p.args.map((a) => a.text), pos: p.keyword.pos }),
     });
   }
+  checkChildProcessTuning('vrrp', draft.vrrpProcess, sink);
+  checkChildProcessTuning('checker', draft.checkerProcess, sink);
   return finish(draft);
 }

@@ -116,8 +116,8 @@ vrrp_instance VI_1 {
   });
 
   it('passes through known keywords it does not act on, with a note', () => {
-    const { model, diagnostics } = buildFromText('global_defs {\n  vrrp_no_swap\n  nftables keepalived\n}');
-    expect(model?.global.passThrough.map((p) => [p.keyword, p.args])).toEqual([['vrrp_no_swap', []], ['nftables', ['keepalived']]]);
+    const { model, diagnostics } = buildFromText('global_defs {\n  bfd_no_swap\n  nftables keepalived\n}');
+    expect(model?.global.passThrough.map((p) => [p.keyword, p.args])).toEqual([['bfd_no_swap', []], ['nftables', ['keepalived']]]);
     expect(diagnostics.map((d) => [d.severity, d.code, d.pos?.line])).toEqual([
       ['note', 'unsupported-keyword', 2],
       ['note', 'unsupported-keyword', 3],
