@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { hasNetnsSupport, runCommand, waitFor } from '../../support/netns/index.js';
 import { configText, DirectorBed, instanceText, VIGIL_MAIN, type DaemonHandle } from '../vrrp/DirectorBed.js';
 
@@ -114,7 +116,13 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
 
   it('survives kill -9 of the master VRRP child without a split brain, and the status counts the restart', async () => {
     const d1 = start('d1', configText(instanceText({ priority: 150 })));
-    const d2 = start('d2', configText(instanceText({ priority: 100 })));
+    // The control socket sits beside the pid file and the bed keeps every pid file in one
+    // directory: d2 gets a directory of its own so that `vigil status` reaches each daemon.
+    const d2Dir = mkdtempSync(join(tmpdir(), 'vigil-d2-'));
+    const d2PidFile = join(d2Dir, 'vigil.pid');
+    onTestFinished(() => rmSync(d2Dir, { recursive: true, force: true }));
+    const d2 = bed.startVigil('d2', configText(instanceText({ priority: 100 })), ['-p', d2PidFile]);
+    running.push(d2);
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     const watch = bed.watchHolders(VIP, HOSTS);
@@ -134,6 +142,15 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
     const status = JSON.parse(r.stdout) as { daemon: { children: { role: string; restarts: number; running: boolean; lastExit: string }[] }; vrrp: { instances: { state: string }[] } };
     expect(status.daemon.children).toEqual([expect.objectContaining({ role: 'vrrp', restarts: 1, running: true, lastExit: 'signal SIGKILL' })]);
     expect(status.vrrp.instances[0]?.state).toBe('MASTER');
+    // The master counts its adverts; the backup names it and the priority it advertises.
+    type InstanceView = { state: string; master: string | null; advertsSent: number; lastAdvertPriority: number | null; lastTransitionReason: string | null };
+    expect((status.vrrp.instances[0] as InstanceView).advertsSent).toBeGreaterThan(0);
+    const r2 = await runCommand([process.execPath, VIGIL_MAIN, 'status', '--json', '-p', d2PidFile], { timeoutMs: 20_000 });
+    expect(r2.code).toBe(0);
+    const backup = (JSON.parse(r2.stdout) as { vrrp: { instances: InstanceView[] } }).vrrp.instances[0];
+    expect(backup).toMatchObject({ state: 'BACKUP', master: '192.0.2.1', lastAdvertPriority: 150 });
+    // Preempted by the respawned child, or never master if that child won the race.
+    expect(['higher-priority-advert', 'startup']).toContain(backup?.lastTransitionReason);
   });
 
   it('SIGTERM to the parent alone stops the children: priority 0, no VIP left, no process, no pid file', async () => {
