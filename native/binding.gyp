@@ -9,7 +9,8 @@
         "polled_socket.cc",
         "packet_socket.cc",
         "ipv6_raw_socket.cc",
-        "network_namespace.cc"
+        "network_namespace.cc",
+        "process_scheduling.cc"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-exceptions"],

@@ -1,17 +1,19 @@
 // Vigil's packet I/O addon (Node-API, C interface only). It covers what the
-// `raw-socket` package cannot: AF_PACKET frames and IPv6 receive metadata.
+// `raw-socket` package cannot: AF_PACKET frames and IPv6 receive metadata;
+// and the scheduling calls keepalived makes for its children.
 // See README.md beside this file.
 #include <node_api.h>
 
 #include "ipv6_raw_socket.h"
 #include "network_namespace.h"
 #include "packet_socket.h"
+#include "process_scheduling.h"
 
 namespace {
 
 napi_value Init(napi_env env, napi_value exports) {
   if (!vigil::DefinePacketSocket(env, exports) || !vigil::DefineIpv6RawSocket(env, exports) ||
-      !vigil::DefineNetworkNamespaceFunctions(env, exports)) {
+      !vigil::DefineNetworkNamespaceFunctions(env, exports) || !vigil::DefineProcessSchedulingFunctions(env, exports)) {
     napi_throw_error(env, "ERR_NAPI", "vigil_net: failed to define exports");
     return nullptr;
   }

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 
   const role = start.role;
   const log = createLogger({ console: start.options.logConsole, detail: start.options.logDetail, proc: role });
+  (await import('./ProcessTuningChild.js')).startProcessTuning(start.config, role, log);
   const send = (m: ChildMessage): void => channel.send(m);
   const pid = PidFile.acquire(start.options.pidFile);
   if (!pid.ok) {

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { cpus, setPriority } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
+import { VigilError } from '../../core/VigilError.js';
+import { loadVigilNet } from '../../vrrp/io/VigilNetBinding.js';
+import type { ProcessTuningPort, SyscallResult } from './ProcessTuning.js';
+import { lockableRanges } from './ProcessTuningMemoryMaps.js';
+
+/** The scheduling functions of the vigil_net addon (native/process_scheduling.cc): 0 or an errno. */
+interface SchedulingFunctions {
+  lockMemoryRange(start: bigint, length: bigint): number;
+  setRealtimePriority(priority: number): number;
+  setRealtimeTimeLimit(softMicros: number, hardMicros: number): number;
+  setCpuAffinity(cpus: readonly number[]): number;
+}
+
+function hasSchedulingFunctions(binding: object): binding is SchedulingFunctions {
+  const b = binding as Partial<Record<keyof SchedulingFunctions, unknown>>;
+  return (
+    typeof b.lockMemoryRange === 'function' &&
+    typeof b.setRealtimePriority === 'function' &&
+    typeof b.setRealtimeTimeLimit === 'function' &&
+    typeof b.setCpuAffinity === 'function'
+  );
+}
+
+/** The addon's scheduling calls; `NATIVE_ADDON_INCOMPATIBLE` when the build predates them. */
+export function loadSchedulingFunctions(): SchedulingFunctions {
+  const binding: object = loadVigilNet();
+  if (!hasSchedulingFunctions(binding)) {
+    throw new VigilError('NATIVE_ADDON_INCOMPATIBLE', 'the vigil_net addon has no scheduling functions; rebuild it with npm run build:native');
+  }
+  return binding;
+}
+
+/** An errno as the port reports it: libuv's name and strerror text (uv_err_name/uv_strerror). */
+export function errnoResult(errno: number, syscall: string): SyscallResult {
+  if (errno === 0) return { ok: true };
+  const known = getSystemErrorMap().get(-errno);
+  return { ok: false, code: known?.[0] ?? `E${errno}`, errno, message: `${known?.[1] ?? 'unknown error'} (${syscall})` };
+}
+
+/** The real port: the addon for the scheduling calls, Node for the nice value and signals. */
+export function systemProcessTuningPort(native: SchedulingFunctions = loadSchedulingFunctions()): ProcessTuningPort {
+  return {
+    setNice(value) {
+      try {
+        setPriority(0, value);
+        return { ok: true };
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException & { info?: { errno?: number } };
+        return errnoResult(Math.abs(err.info?.errno ?? err.errno ?? 1), 'setpriority');
+      }
+    },
+    setRealtimePriority: (priority) => errnoResult(native.setRealtimePriority(priority), 'sched_setscheduler'),
+    setRealtimeTimeLimit: (soft, hard) => errnoResult(native.setRealtimeTimeLimit(soft, hard), 'setrlimit'),
+    lockMemory() {
+      let locked = 0n;
+      for (const range of lockableRanges(readFileSync('/proc/self/maps', 'utf8'))) {
+        const r = errnoResult(native.lockMemoryRange(range.start, range.length), 'mlock2');
+        if (!r.ok) return r;
+        locked += range.length;
+      }
+      return { ok: true, lockedBytes: Number(locked) };
+    },
+    // os.cpus() lists the CPUs in /proc/cpuinfo, i.e. those online (keepalived's _SC_NPROCESSORS_ONLN).
+    onlineCpuCount: () => cpus().length,
+    setCpuAffinity: (list) => errnoResult(native.setCpuAffinity(list), 'sched_setaffinity'),
+    onRealtimeLimitWarning(listener) {
+      // Without a handler SIGXCPU would terminate the child (signal(7): default action core).
+      process.on('SIGXCPU', listener);
+    },
+  };
+}
