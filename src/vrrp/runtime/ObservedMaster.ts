@@ -9,7 +9,9 @@ export interface LastAdvert {
 /**
  * Who the master of one virtual router is, as seen from this instance (keepalived's
  * `master_saddr` / `master_priority`, shown by `vigil status`): ourselves while MASTER;
- * while BACKUP, the sender of the last advert with a non-zero priority; nobody (null) in
+ * while BACKUP, the sender of the last advert with a non-zero priority, including a
+ * lower-priority one we are about to preempt (keepalived 2.2.7 vrrp.c `vrrp_state_backup`
+ * records `master_saddr` from a discarded advert too); nobody (null) in
  * INIT and FAULT, after the master resigned (priority 0, RFC 5798 §6.4.2) and until the
  * first advert after entering BACKUP other than by losing to that advert.
  *
