@@ -17,8 +17,8 @@ export interface ChildProcessTuning {
   readonly realtimePriority: number | null;
   /**
    * `*_rlimit_rttime`: RLIMIT_RTTIME hard limit in microseconds, applied only with a realtime
-   * priority (soft limit half of it, so SIGXCPU warns first). keepalived's default is
-   * RT_RLIMIT_DEFAULT, 10000 µs (keepalived/include/process.h).
+   * priority (soft limit half of it, so SIGXCPU warns first). Vigil's default is 1 s where
+   * keepalived's is 10000 µs (see VIGIL_RT_RLIMIT_DEFAULT_MICROS).
    */
   readonly rlimitRttimeMicros: number;
   /** `*_cpu_affinity`: CPU numbers as in /proc/cpuinfo; `null`: inherited affinity. */

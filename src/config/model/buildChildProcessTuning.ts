@@ -5,8 +5,15 @@ import type { KeywordRules } from './KeywordRules.js';
 import type { DiagnosticSink } from './ModelDiagnostics.js';
 import { readInteger } from './ValueReaders.js';
 
-/** keepalived/include/process.h RT_RLIMIT_DEFAULT: RLIMIT_RTTIME for a realtime child, µs. */
-export const RT_RLIMIT_DEFAULT_MICROS = 10000;
+/**
+ * RLIMIT_RTTIME of a realtime child when `*_rlimit_rttime` is not written, µs. keepalived's
+ * RT_RLIMIT_DEFAULT is 10000 (keepalived/include/process.h), sized for a C event loop; a Node
+ * child runs JavaScript longer than that between blocking calls (start-up, garbage collection)
+ * and the kernel kills it with SIGKILL at the hard limit (getrlimit(2)), so Vigil's is 1 s.
+ */
+export const VIGIL_RT_RLIMIT_DEFAULT_MICROS = 1_000_000;
+/** The smallest limit Vigil accepts: below it a Node child is likely to be killed while it starts. */
+export const MIN_RT_RLIMIT_MICROS = 100_000;
 /** glibc <bits/cpu-set.h> __CPU_SETSIZE: the CPUs a cpu_set_t can name. */
 export const CPU_SETSIZE = 1024;
 /** sched_get_priority_min/max(SCHED_RR) on Linux (sched(7)). */
@@ -30,7 +37,7 @@ export function newChildProcessTuningDraft(): ChildProcessTuningDraft {
     nice: 0,
     noSwap: false,
     realtimePriority: null,
-    rlimitRttimeMicros: RT_RLIMIT_DEFAULT_MICROS,
+    rlimitRttimeMicros: VIGIL_RT_RLIMIT_DEFAULT_MICROS,
     cpuAffinity: null,
     pos: null,
     niceStmt: null,
@@ -63,8 +70,19 @@ export function childProcessTuningRules<D>(child: TunedChild, pick: (draft: D) =
   };
   const readRlimit = (s: Statement, draft: D, sink: DiagnosticSink): void => {
     const t = pick(draft);
-    const v = readInteger(s, 0, { min: 2, max: UINT32_MAX, keepalivedDoes: 'sets no limit for 0 or a bad value, a 0 µs soft limit for 1' }, sink);
+    const v = readInteger(s, 0, { min: 1, max: UINT32_MAX, keepalivedDoes: 'sets no limit for 0 or a bad value' }, sink);
     if (v === null) return;
+    const word = s.args[0];
+    if (v < MIN_RT_RLIMIT_MICROS && word) {
+      sink.error(
+        'out-of-range',
+        word,
+        s.keyword.text,
+        `${s.keyword.text} ${v} is below ${MIN_RT_RLIMIT_MICROS} µs: a Vigil child runs JavaScript for longer than that between blocking calls, and the kernel would kill it (SIGKILL at the hard limit)`,
+        `use at least ${MIN_RT_RLIMIT_MICROS}, or leave the line out for Vigil's default of ${VIGIL_RT_RLIMIT_DEFAULT_MICROS} µs`,
+      );
+      return;
+    }
     mark(s, t);
     t.rlimitRttimeMicros = v;
     t.rlimitStmt = s;
@@ -102,7 +120,7 @@ export function childProcessTuningRules<D>(child: TunedChild, pick: (draft: D) =
         t.realtimeStmt = s;
       },
     },
-    [`${child}_rlimit_rttime`]: { minArgs: 1, usage: `${child}_rlimit_rttime <microseconds, at least 2>`, apply: readRlimit },
+    [`${child}_rlimit_rttime`]: { minArgs: 1, usage: `${child}_rlimit_rttime <microseconds, at least ${MIN_RT_RLIMIT_MICROS}>`, apply: readRlimit },
     [`${child}_rlimit_rtime`]: { minArgs: 1, deprecatedFor: `${child}_rlimit_rttime`, apply: readRlimit },
     [`${child}_cpu_affinity`]: {
       minArgs: 1,

@@ -6,17 +6,17 @@ function globalDefs(...lines: string[]): string {
 }
 
 describe('global_defs process tuning (vrrp_* / checker_*)', () => {
-  it("defaults to keepalived 2.2.7's: nothing changed, RLIMIT_RTTIME 10000 µs ready for a realtime child", () => {
+  it("defaults to keepalived 2.2.7's (nothing changed), with Vigil's 1 s RLIMIT_RTTIME ready for a realtime child", () => {
     const { model, diagnostics } = buildFromText('');
     expect(diagnostics).toEqual([]);
     for (const t of [model?.global.vrrpProcess, model?.global.checkerProcess]) {
-      expect(t).toEqual({ nice: 0, noSwap: false, realtimePriority: null, rlimitRttimeMicros: 10000, cpuAffinity: null, pos: null });
+      expect(t).toEqual({ nice: 0, noSwap: false, realtimePriority: null, rlimitRttimeMicros: 1_000_000, cpuAffinity: null, pos: null });
     }
   });
 
   it('reads every keyword of both children, with the position of the first one', () => {
     const { model, diagnostics } = buildFromText(
-      globalDefs('vrrp_rt_priority 10', 'vrrp_rlimit_rttime 20000', 'vrrp_no_swap', 'vrrp_cpu_affinity 1 0 1', 'checker_priority -5', 'checker_no_swap', 'checker_cpu_affinity 3'),
+      globalDefs('vrrp_rt_priority 10', 'vrrp_rlimit_rttime 200000', 'vrrp_no_swap', 'vrrp_cpu_affinity 1 0 1', 'checker_priority -5', 'checker_no_swap', 'checker_cpu_affinity 3'),
     );
     expect(errors(diagnostics)).toEqual([]);
     expect(diagnostics.filter((d) => d.code === 'unsupported-keyword')).toEqual([]);
@@ -24,11 +24,11 @@ describe('global_defs process tuning (vrrp_* / checker_*)', () => {
       nice: 0,
       noSwap: true,
       realtimePriority: 10,
-      rlimitRttimeMicros: 20000,
+      rlimitRttimeMicros: 200000,
       cpuAffinity: [0, 1],
       pos: expect.objectContaining({ line: 2, col: 3 }),
     });
-    expect(model?.global.checkerProcess).toMatchObject({ nice: -5, noSwap: true, realtimePriority: null, rlimitRttimeMicros: 10000, cpuAffinity: [3] });
+    expect(model?.global.checkerProcess).toMatchObject({ nice: -5, noSwap: true, realtimePriority: null, rlimitRttimeMicros: 1_000_000, cpuAffinity: [3] });
     expect(model?.global.checkerProcess.pos?.line).toBe(6);
     expect(model?.global.passThrough).toEqual([]);
   });
@@ -38,7 +38,7 @@ describe('global_defs process tuning (vrrp_* / checker_*)', () => {
     ['vrrp_priority 19', 'nice', 19],
     ['vrrp_rt_priority 1', 'realtimePriority', 1],
     ['vrrp_rt_priority 99', 'realtimePriority', 99],
-    ['vrrp_rlimit_rttime 2', 'rlimitRttimeMicros', 2],
+    ['vrrp_rlimit_rttime 100000', 'rlimitRttimeMicros', 100000],
     ['vrrp_rlimit_rttime 4294967295', 'rlimitRttimeMicros', 4294967295],
     ['vrrp_cpu_affinity 1023', 'cpuAffinity', [1023]],
   ] as const)('accepts the bound %s', (line, field, value) => {
@@ -54,7 +54,8 @@ describe('global_defs process tuning (vrrp_* / checker_*)', () => {
     ['checker_priority 1.5', 'invalid-value', 'needs a whole number'],
     ['vrrp_rt_priority 0', 'out-of-range', 'clamps it to 1..99'],
     ['checker_rt_priority 100', 'out-of-range', 'clamps it to 1..99'],
-    ['vrrp_rlimit_rttime 1', 'out-of-range', 'a 0 µs soft limit for 1'],
+    ['vrrp_rlimit_rttime 10000', 'out-of-range', 'below 100000 µs: a Vigil child runs JavaScript for longer'],
+    ['vrrp_rlimit_rttime 1', 'out-of-range', 'below 100000 µs'],
     ['vrrp_rlimit_rttime 0', 'out-of-range', 'sets no limit'],
     ['checker_rlimit_rttime 4294967296', 'out-of-range', 'sets no limit'],
     ['vrrp_rlimit_rttime 10ms', 'invalid-value', 'needs a whole number'],
@@ -97,17 +98,17 @@ describe('global_defs process tuning (vrrp_* / checker_*)', () => {
   });
 
   it('warns that an RT time limit without a realtime priority has no effect', () => {
-    const { model, diagnostics } = buildFromText(globalDefs('checker_rlimit_rttime 50000'));
+    const { model, diagnostics } = buildFromText(globalDefs('checker_rlimit_rttime 500000'));
     const d = only(diagnostics, 'conflicting-options');
     expect(d.severity).toBe('warning');
     expect(d.keyword).toBe('checker_rlimit_rttime');
-    expect(model?.global.checkerProcess.rlimitRttimeMicros).toBe(50000);
+    expect(model?.global.checkerProcess.rlimitRttimeMicros).toBe(500000);
   });
 
   it("the old spelling *_rlimit_rtime applies, with keepalived's deprecation", () => {
-    const { model, diagnostics } = buildFromText(globalDefs('vrrp_rt_priority 5', 'vrrp_rlimit_rtime 30000'));
+    const { model, diagnostics } = buildFromText(globalDefs('vrrp_rt_priority 5', 'vrrp_rlimit_rtime 300000'));
     expect(only(diagnostics, 'deprecated-keyword').hint).toBe("write 'vrrp_rlimit_rttime' instead");
-    expect(model?.global.vrrpProcess.rlimitRttimeMicros).toBe(30000);
+    expect(model?.global.vrrpProcess.rlimitRttimeMicros).toBe(300000);
   });
 
   it('suggests the right keyword for a typo', () => {
