@@ -117,7 +117,7 @@ export class NetnsProcess {
         if (this.exit) {
           done(() =>
             reject(
-              new VigilError('HARNESS_PROCESS_EXITED', `process ${this.pid} exited (${describeExit(this.exit)}) before printing ${pattern}`, {
+              new VigilError('HARNESS_PROCESS_EXITED', `process ${this.pid} exited (${describeExit(this.exit)}) before printing ${pattern}; its last lines:\n${lastLines(text(), 12)}`, {
                 stdout: this.out,
                 stderr: this.err,
               }),
@@ -188,4 +188,13 @@ function keepTail(s: string): string {
 function describeExit(e: ProcessExit | undefined): string {
   if (e === undefined) return 'still running';
   return e.code !== null ? `exit ${e.code}` : `signal ${e.signal ?? '?'}`;
+}
+
+/** The end of a process's output, for a failure message that explains itself. */
+function lastLines(text: string, count: number): string {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-count)
+    .join('\n');
 }

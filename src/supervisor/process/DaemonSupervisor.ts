@@ -112,7 +112,7 @@ export class DaemonSupervisor {
   private relay(role: ChildRole, message: ChildMessage): void {
     switch (message.type) {
       case 'transition':
-        this.opts.metrics.vrrpTransition(message.instance, message.from, message.to);
+        this.opts.metrics.vrrpTransition(message.instance, message.from, message.to, message.reason);
         return;
       case 'role':
         // lvs_sync_daemon follows a VRRP instance: the checker child runs the IPVS side.

@@ -1,7 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasNetnsSupport, runCommand, waitFor } from '../../support/netns/index.js';
 import { configText, DirectorBed, instanceText, VIGIL_MAIN, type DaemonHandle } from '../vrrp/DirectorBed.js';
 
@@ -56,26 +54,20 @@ function soleHolderSampler(bed: DirectorBed, vip: string, expected: string): { s
 
 describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children', () => {
   let bed: DirectorBed;
-  let running: DaemonHandle[] = [];
 
   beforeAll(async () => {
     bed = await DirectorBed.create(2);
   });
 
   afterEach(async () => {
-    await Promise.all(running.map((d) => bed.stop(d, 10_000).catch(() => undefined)));
-    running = [];
+    await bed.stopAll(10_000);
   });
 
   afterAll(async () => {
     await bed?.destroy();
   });
 
-  const start = (host: string, config: string): DaemonHandle => {
-    const d = bed.startVigil(host, config);
-    running.push(d);
-    return d;
-  };
+  const start = (host: string, config: string): DaemonHandle => bed.startVigil(host, config);
 
   it('runs VRRP in a child: the parent and the VRRP child have their own pid files', async () => {
     const d1 = start('d1', configText(instanceText({ priority: 150 })));
@@ -116,13 +108,7 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
 
   it('survives kill -9 of the master VRRP child without a split brain, and the status counts the restart', async () => {
     const d1 = start('d1', configText(instanceText({ priority: 150 })));
-    // The control socket sits beside the pid file and the bed keeps every pid file in one
-    // directory: d2 gets a directory of its own so that `vigil status` reaches each daemon.
-    const d2Dir = mkdtempSync(join(tmpdir(), 'vigil-d2-'));
-    const d2PidFile = join(d2Dir, 'vigil.pid');
-    onTestFinished(() => rmSync(d2Dir, { recursive: true, force: true }));
-    const d2 = bed.startVigil('d2', configText(instanceText({ priority: 100 })), ['-p', d2PidFile]);
-    running.push(d2);
+    const d2 = start('d2', configText(instanceText({ priority: 100 })));
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     const watch = bed.watchHolders(VIP, HOSTS);
@@ -145,7 +131,7 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
     // The master counts its adverts; the backup names it and the priority it advertises.
     type InstanceView = { state: string; master: string | null; advertsSent: number; lastAdvertPriority: number | null; lastTransitionReason: string | null };
     expect((status.vrrp.instances[0] as InstanceView).advertsSent).toBeGreaterThan(0);
-    const r2 = await runCommand([process.execPath, VIGIL_MAIN, 'status', '--json', '-p', d2PidFile], { timeoutMs: 20_000 });
+    const r2 = await runCommand([process.execPath, VIGIL_MAIN, 'status', '--json', '-p', d2.pidFile], { timeoutMs: 20_000 });
     expect(r2.code).toBe(0);
     const backup = (JSON.parse(r2.stdout) as { vrrp: { instances: InstanceView[] } }).vrrp.instances[0];
     expect(backup).toMatchObject({ state: 'BACKUP', master: '192.0.2.1', lastAdvertPriority: 150 });
@@ -159,7 +145,6 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
     const child = pidIn(d1.vrrpPidFile);
     process.kill(d1.process.pid, 'SIGTERM');
     await waitFor(() => d1.process.groupIsEmpty(), { timeoutMs: WAIT_MS, description: 'the daemon and its child to exit' });
-    running = running.filter((d) => d !== d1);
     expect(d1.process.exitStatus?.code).toBe(0);
     expect(alive(child)).toBe(false);
     expect(await bed.holders(VIP, ['d1'])).toEqual([]);
@@ -174,7 +159,6 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
     const child = pidIn(d1.vrrpPidFile);
     process.kill(d1.process.pid, 'SIGKILL');
     await waitFor(() => !alive(child), { timeoutMs: WAIT_MS, description: 'the orphaned VRRP child to stop' });
-    running = running.filter((d) => d !== d1);
     expect(d1.process.stdout).toMatch(/Stopping VRRP child/);
     // A graceful stop, not a crash: the VIP went with it.
     expect(await bed.holders(VIP, ['d1'])).toEqual([]);

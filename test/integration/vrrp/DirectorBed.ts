@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,15 @@ export class DirectorBed {
     await daemon.process.stop({ graceMs });
   }
 
+  /**
+   * SIGTERM to every daemon this bed started whose group still has processes (a test's
+   * afterEach); daemons a test already stopped or crashed are skipped.
+   */
+  async stopAll(graceMs = 5_000): Promise<void> {
+    const live = this.daemons.splice(0).filter((d) => !d.process.groupIsEmpty());
+    await Promise.all(live.map((d) => this.stop(d, graceMs).catch(() => undefined)));
+  }
+
   /** kill -9 of the whole process group: no priority-0 advert, VIPs left behind. */
   async crash(daemon: DaemonHandle): Promise<void> {
     daemon.process.signal('SIGKILL');
@@ -177,8 +186,14 @@ export class DirectorBed {
     }
   }
 
+  /**
+   * Each daemon gets its own directory: Vigil puts its control socket and state dump beside
+   * its pid file, and two daemons sharing one would answer each other's `vigil status`.
+   */
   private files(host: string, kind: string, config: string): { file: string; pid: string; vrrpPid: string } {
-    const base = join(this.workDir, `${host}-${kind}-${++this.serial}`);
+    const dir = join(this.workDir, `${host}-${kind}-${++this.serial}`);
+    mkdirSync(dir, { mode: 0o755 });
+    const base = join(dir, kind);
     const file = `${base}.conf`;
     writeFileSync(file, config);
     return { file, pid: `${base}.pid`, vrrpPid: `${base}-vrrp.pid` };

@@ -12,15 +12,13 @@ const WAIT_MS = 30_000;
 
 describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a bridge', () => {
   let bed: DirectorBed;
-  let running: DaemonHandle[] = [];
 
   beforeAll(async () => {
     bed = await DirectorBed.create(2);
   });
 
   afterEach(async () => {
-    await Promise.all(running.map((d) => bed.stop(d, 5_000).catch(() => undefined)));
-    running = [];
+    await bed.stopAll(5_000);
   });
 
   afterAll(async () => {
@@ -28,9 +26,7 @@ describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a
   });
 
   const start = (host: string, priority: number, extra = ''): DaemonHandle => {
-    const d = bed.startVigil(host, configText(instanceText({ priority, extra })));
-    running.push(d);
-    return d;
+    return bed.startVigil(host, configText(instanceText({ priority, extra })));
   };
 
   it('elects the higher priority; the other stays BACKUP; one VIP holder', async () => {
@@ -54,7 +50,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     await bed.crash(d1);
-    running = running.filter((d) => d !== d1);
     await d2.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
     // The dead master's VIP stays on its interface (nothing removed it); d2 holds it too once
     // its address request is through (the log line comes first: wait, bounded).
@@ -65,7 +60,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a
     await low.process.waitForOutput(/\(VI_1\) removing VIPs\./, { timeoutMs: WAIT_MS });
     await bed.waitSoleHolder(VIP, 'd2', HOSTS, WAIT_MS);
     await bed.stop(low);
-    running = running.filter((d) => d !== low);
     // Back at its own priority, it preempts.
     const again = start('d1', 150);
     await again.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
@@ -82,7 +76,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil directors electing a master on a
     const capture = await bed.capture('sigterm', ['vrrp']);
     try {
       await bed.stop(d1);
-      running = running.filter((d) => d !== d1);
       expect(d1.process.exitStatus?.code).toBe(0);
       expect(d1.process.stdout).toMatch(/\(VI_1\) sent 0 priority|Stopped Vigil/);
       await bed.waitSoleHolder(VIP, 'd2', HOSTS, WAIT_MS);

@@ -13,15 +13,13 @@ const WAIT_MS = 30_000;
 
 describe.skipIf(!support.ok && !mustRun)('Vigil FAULT state, trackers and notify scripts', () => {
   let bed: DirectorBed;
-  let running: DaemonHandle[] = [];
 
   beforeAll(async () => {
     bed = await DirectorBed.create(2, true);
   });
 
   afterEach(async () => {
-    await Promise.all(running.map((d) => bed.stop(d, 5_000).catch(() => undefined)));
-    running = [];
+    await bed.stopAll(5_000);
     for (const host of HOSTS) for (const ifname of ['eth0', 'eth1']) await bed.topology.linkUp(host, ifname).catch(() => undefined);
   });
 
@@ -30,9 +28,7 @@ describe.skipIf(!support.ok && !mustRun)('Vigil FAULT state, trackers and notify
   });
 
   const start = (host: string, config: string): DaemonHandle => {
-    const d = bed.startVigil(host, config);
-    running.push(d);
-    return d;
+    return bed.startVigil(host, config);
   };
 
   it('goes to FAULT when its interface loses carrier; the backup takes the VIP; it comes back and preempts', async () => {
@@ -106,7 +102,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil FAULT state, trackers and notify
     await bed.waitSoleHolder(VIP, 'd1', HOSTS, WAIT_MS);
     await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('MASTER'), { timeoutMs: WAIT_MS, description: 'notify MASTER' });
     await bed.stop(d1);
-    running = running.filter((d) => d !== d1);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual([
       'INSTANCE VI_1 BACKUP 150',
       'master-script 65534',

@@ -50,7 +50,6 @@ function announcements(pcap: PcapFile, vip: string, mac: string): number {
 
 describe.skipIf((!support.ok || !HAVE_KEEPALIVED) && !mustRun)('interoperation with keepalived 2.2.7', () => {
   let bed: DirectorBed;
-  let running: DaemonHandle[] = [];
   let capture: PacketCapture | undefined;
 
   beforeAll(async () => {
@@ -60,8 +59,7 @@ describe.skipIf((!support.ok || !HAVE_KEEPALIVED) && !mustRun)('interoperation w
   afterEach(async () => {
     await capture?.stop().catch(() => undefined);
     capture = undefined;
-    await Promise.all(running.map((d) => bed.stop(d, 8_000).catch(() => undefined)));
-    running = [];
+    await bed.stopAll(8_000);
     // A crashed daemon leaves its VIP behind; start each case from clean interfaces.
     for (const host of HOSTS) {
       for (const vip of ['192.0.2.100/24', '2001:db8::100/64']) await bed.topology.exec(host, ['ip', 'addr', 'del', vip, 'dev', 'eth0']).catch(() => undefined);
@@ -74,17 +72,10 @@ describe.skipIf((!support.ok || !HAVE_KEEPALIVED) && !mustRun)('interoperation w
 
   const config = (v: Variant, priority: number): string => configText(instanceText({ priority, version: v.version, vip: v.vipCidr }));
   const vigil = (host: string, v: Variant, priority: number): DaemonHandle => {
-    const d = bed.startVigil(host, config(v, priority));
-    running.push(d);
-    return d;
+    return bed.startVigil(host, config(v, priority));
   };
   const keepalived = (host: string, v: Variant, priority: number): DaemonHandle => {
-    const d = bed.startKeepalived(host, config(v, priority));
-    running.push(d);
-    return d;
-  };
-  const drop = (d: DaemonHandle): void => {
-    running = running.filter((x) => x !== d);
+    return bed.startKeepalived(host, config(v, priority));
   };
   const filter = (v: Variant): string[] => (v.family === 'ipv4' ? ['vrrp', 'or', 'arp'] : ['ip6']);
 
@@ -106,7 +97,6 @@ describe.skipIf((!support.ok || !HAVE_KEEPALIVED) && !mustRun)('interoperation w
         expect(output(vi)).not.toMatch(/virtual addresses differ|reason=(ttl|version-mismatch|invalid-type|length-mismatch|bad-checksum|auth-type-mismatch|auth-fail|advert-interval-mismatch)\b/);
 
         await bed.stop(ka);
-        drop(ka);
         await vi.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
         await bed.waitSoleHolder(v.vip, 'd2', HOSTS, WAIT_MS);
 
@@ -137,7 +127,6 @@ describe.skipIf((!support.ok || !HAVE_KEEPALIVED) && !mustRun)('interoperation w
 
         // Graceful: Vigil's priority-0 advert makes keepalived take over after Skew_Time.
         await bed.stop(vi);
-        drop(vi);
         await ka.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
         expect(output(ka)).toMatch(/\(VI_1\) Backup received priority 0 advertisement/);
         await bed.waitSoleHolder(v.vip, 'd2', HOSTS, WAIT_MS);
@@ -158,7 +147,6 @@ describe.skipIf((!support.ok || !HAVE_KEEPALIVED) && !mustRun)('interoperation w
 
         // Crash: kill -9 the Vigil master; keepalived takes over after Master_Down_Interval.
         await bed.crash(again);
-        drop(again);
         await ka.process.waitForOutput(/\(VI_1\) Entering MASTER STATE[\s\S]*\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
         // keepalived logs the transition before it adds the address: wait for the VIP, bounded.
         // (Only d2 is asked: the killed Vigil could not remove its own copy on d1.)

@@ -13,15 +13,13 @@ const WAIT_MS = 30_000;
 
 describe.skipIf(!support.ok && !mustRun)('Vigil over unicast, VRRPv3 over IPv6, and sync groups', () => {
   let bed: DirectorBed;
-  let running: DaemonHandle[] = [];
 
   beforeAll(async () => {
     bed = await DirectorBed.create(2);
   });
 
   afterEach(async () => {
-    await Promise.all(running.map((d) => bed.stop(d, 5_000).catch(() => undefined)));
-    running = [];
+    await bed.stopAll(5_000);
   });
 
   afterAll(async () => {
@@ -29,9 +27,7 @@ describe.skipIf(!support.ok && !mustRun)('Vigil over unicast, VRRPv3 over IPv6, 
   });
 
   const start = (host: string, config: string): DaemonHandle => {
-    const d = bed.startVigil(host, config);
-    running.push(d);
-    return d;
+    return bed.startVigil(host, config);
   };
 
   it('elects over unicast: adverts go from unicast_src_ip to the peer, never to 224.0.0.18', async () => {
@@ -44,7 +40,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil over unicast, VRRPv3 over IPv6, 
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     await new Promise((r) => setTimeout(r, 2_000));
     await bed.crash(d1);
-    running = running.filter((d) => d !== d1);
     await d2.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
     const pcap = await capture.stop();
     const adverts = pcap.frames.map((f) => decodeAdvertFrame(f.data)).filter((r) => r.ok);
@@ -67,7 +62,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil over unicast, VRRPv3 over IPv6, 
     const r = await bed.topology.exec('d1', ['ip', '-6', 'addr', 'show', 'dev', 'eth0', 'tentative']);
     expect(r.stdout).not.toContain('2001:db8::100');
     await bed.stop(d1);
-    running = running.filter((d) => d !== d1);
     await bed.waitSoleHolder('2001:db8::100', 'd2', HOSTS, WAIT_MS);
     const pcap = await capture.stop();
     const adverts = pcap.frames.map((f) => decodeAdvertFrame(f.data)).filter((x) => x.ok);
@@ -95,7 +89,6 @@ describe.skipIf(!support.ok && !mustRun)('Vigil over unicast, VRRPv3 over IPv6, 
     await bed.waitSoleHolder('192.0.2.101', 'd1', HOSTS, WAIT_MS);
     await d2.process.waitForOutput(/\(VI_2\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     await bed.stop(d1);
-    running = running.filter((d) => d !== d1);
     await bed.waitSoleHolder('192.0.2.100', 'd2', HOSTS, WAIT_MS);
     await bed.waitSoleHolder('192.0.2.101', 'd2', HOSTS, WAIT_MS);
     expect(d2.process.stdout).toMatch(/VRRP_Group\(G1\) Syncing instances to MASTER state/);

@@ -95,7 +95,6 @@ function maskIpId(frameHex: string): string {
 
 describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the virtual router MAC', () => {
   let bed: DirectorBed;
-  let running: DaemonHandle[] = [];
   let capture: PacketCapture | undefined;
 
   beforeAll(async () => {
@@ -105,8 +104,7 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
   afterEach(async () => {
     await capture?.stop().catch(() => undefined);
     capture = undefined;
-    await Promise.all(running.map((d) => bed.stop(d, 5_000).catch(() => undefined)));
-    running = [];
+    await bed.stopAll(5_000);
     // A crashed daemon leaves its vmac behind: clean up for the next case.
     for (const h of HOSTS) await bed.topology.exec(h, ['ip', 'link', 'del', VMAC_NAME]).catch(() => undefined);
   });
@@ -116,12 +114,7 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
   });
 
   const vigil = (host: string, priority: number, extra = 'use_vmac'): DaemonHandle => {
-    const d = bed.startVigil(host, configText(instanceText({ priority, vrid: VRID, extra })));
-    running.push(d);
-    return d;
-  };
-  const drop = (d: DaemonHandle): void => {
-    running = running.filter((r) => r !== d);
+    return bed.startVigil(host, configText(instanceText({ priority, vrid: VRID, extra })));
   };
 
   it('master adverts and GARPs come from 00:00:5e:00:01:VRID; the VIP sits on vrrp.VRID; crash failover moves it; SIGTERM removes the macvlan', async () => {
@@ -152,7 +145,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
     expect(output(d2)).not.toMatch(/Entering MASTER STATE/);
 
     await bed.crash(d1);
-    drop(d1);
     await d2.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
     await waitFor(async () => ((await link(bed, 'd2', VMAC_NAME))?.addr_info ?? []).some((a) => a.local === VIP), {
       timeoutMs: WAIT_MS,
@@ -163,7 +155,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
 
     // SIGTERM: priority 0, VIP gone, the macvlan deleted and eth0's ARP settings restored.
     await bed.stop(d2);
-    drop(d2);
     expect(await link(bed, 'd2', VMAC_NAME)).toBeUndefined();
     expect(await sysctl(bed, 'd2', 'eth0/arp_ignore')).toBe('0');
     expect(await sysctl(bed, 'd2', 'eth0/arp_filter')).toBe('0');
@@ -186,7 +177,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
     await waitVmacHolder(bed, 'd1');
     const before = await bed.topology.exec('d1', ['cat', `/sys/class/net/${VMAC_NAME}/ifindex`]);
     await bed.crash(first);
-    drop(first);
     const again = vigil('d1', 150);
     await again.process.waitForOutput(/removing leftover VMAC interface vrrp\.51/, { timeoutMs: WAIT_MS });
     await again.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
@@ -199,7 +189,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
     await bed.topology.exec('d1', ['ip', 'link', 'add', 'link', 'eth0', 'name', VMAC_NAME, 'address', '02:00:00:00:09:09', 'type', 'macvlan']);
     const d1 = vigil('d1', 150);
     await waitFor(() => d1.process.groupIsEmpty(), { timeoutMs: WAIT_MS, description: 'Vigil to exit' });
-    drop(d1);
     expect(output(d1)).toMatch(/interface vrrp\.51 exists and is not a VMAC/);
     expect((await link(bed, 'd1', VMAC_NAME))?.address).toBe('02:00:00:00:09:09');
   });
@@ -226,7 +215,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
     // The setting of the keepalived capture: VRID 61, priority 200, 1 s, 192.0.2.120, from 192.0.2.1.
     const config = configText(instanceText({ priority: 200, vrid: 61, version: 3, vip: '192.0.2.120/24', extra: 'use_vmac' }));
     const d1 = bed.startVigil('d1', config);
-    running.push(d1);
     await d1.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
     await waitFor(async () => ((await link(bed, 'd1', 'vrrp.61'))?.addr_info ?? []).some((a) => a.local === '192.0.2.120'), {
       timeoutMs: WAIT_MS,
@@ -248,9 +236,7 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
 
   describe.skipIf(!HAVE_KEEPALIVED && !mustRun)('with keepalived 2.2.7 using use_vmac', () => {
     const keepalived = (host: string, priority: number): DaemonHandle => {
-      const d = bed.startKeepalived(host, configText(instanceText({ priority, vrid: VRID, extra: 'use_vmac' })));
-      running.push(d);
-      return d;
+      return bed.startKeepalived(host, configText(instanceText({ priority, vrid: VRID, extra: 'use_vmac' })));
     };
 
     it('keepalived master, Vigil backup, then Vigil takes over on a crash; keepalived preempts back', async () => {
@@ -264,7 +250,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
       expect(output(vi)).not.toMatch(/Entering MASTER STATE/);
 
       await bed.crash(ka);
-      drop(ka);
       await vi.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
       await waitFor(async () => ((await link(bed, 'd2', VMAC_NAME))?.addr_info ?? []).some((a) => a.local === VIP), {
         timeoutMs: WAIT_MS,
@@ -296,7 +281,6 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac: VRRP on a macvlan with the v
       expect(output(ka)).not.toMatch(/invalid|bogus|mismatch|checksum/i);
 
       await bed.stop(vi);
-      drop(vi);
       await ka.process.waitForOutput(/\(VI_1\) Backup received priority 0 advertisement/, { timeoutMs: WAIT_MS });
       await ka.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
       await waitVmacHolder(bed, 'd2');
