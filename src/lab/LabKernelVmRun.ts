@@ -52,6 +52,7 @@ export async function runLabInKernelVm(opts: LabKernelVmRunOptions): Promise<Lab
       ),
     };
   }
+  opts.stdout(`vigil lab --vm: booting Debian's kernel (it has IPVS) under qemu and running the scripted lab inside (bound ${Math.round(opts.durationMs / 1000)} s)\n`);
   const scratch = mkdtempSync(join(tmpdir(), 'vigil-lab-vm-'));
   let keep = false;
   try {

@@ -6,7 +6,8 @@ export type LabKeyAction =
   | { kind: 'restart-killed' }
   /** Stop the real server's HTTP server, or start it again if it is stopped. */
   | { kind: 'toggle-real-server'; name: 'rs1' | 'rs2' }
-  | { kind: 'quit' };
+  /** `key` is what was pressed, for the goodbye line. */
+  | { kind: 'quit'; key: 'q' | 'Ctrl-C' };
 
 export const LAB_KEYS_HELP = "keys: k = kill -9 the MASTER's Vigil, r = restart it, 1 / 2 = stop or start rs1's / rs2's HTTP server, q = quit";
 
@@ -31,8 +32,10 @@ export function labKeyActions(chunk: string): LabKeyAction[] {
         actions.push({ kind: 'toggle-real-server', name: 'rs2' });
         break;
       case 'q':
+        actions.push({ kind: 'quit', key: 'q' });
+        break;
       case CTRL_C:
-        actions.push({ kind: 'quit' });
+        actions.push({ kind: 'quit', key: 'Ctrl-C' });
         break;
       default:
         break;

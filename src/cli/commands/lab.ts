@@ -111,9 +111,10 @@ export async function runLabCommand(argv: readonly string[], io: CommandIo): Pro
 
   const abort = new AbortController();
   let lab: VigilLab | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
+  // `why` is the signal, or the key pressed in the live view (raw mode turns Ctrl-C into a key).
+  const onSignal = (why: string): void => {
     if (!abort.signal.aborted) {
-      io.stderr(`vigil lab: ${signal}: stopping the lab (again to remove it at once)\n`);
+      io.stderr(`vigil lab: ${why}: stopping the lab (again to remove it at once)\n`);
       abort.abort();
       return;
     }
@@ -123,7 +124,7 @@ export async function runLabCommand(argv: readonly string[], io: CommandIo): Pro
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   // Keys only where someone can press them: watch mode on a terminal.
-  const keyboard = !parsed.args.failover && process.stdin.isTTY ? terminalKeys(process.stdin, () => onSignal('SIGINT')) : undefined;
+  const keyboard = !parsed.args.failover && process.stdin.isTTY ? terminalKeys(process.stdin, (key) => onSignal(key)) : undefined;
   try {
     lab = new VigilLab({
       vigilMain,
@@ -154,11 +155,11 @@ export async function runLabCommand(argv: readonly string[], io: CommandIo): Pro
 }
 
 /** The terminal in raw mode, its keys as lab actions; `q` and Ctrl-C call `onQuit`. */
-function terminalKeys(stdin: NodeJS.ReadStream, onQuit: () => void): { subscribe: (l: (a: LabKeyAction) => void) => () => void; close: () => void } {
+function terminalKeys(stdin: NodeJS.ReadStream, onQuit: (key: string) => void): { subscribe: (l: (a: LabKeyAction) => void) => () => void; close: () => void } {
   const listeners = new Set<(a: LabKeyAction) => void>();
   const onData = (chunk: Buffer): void => {
     for (const action of labKeyActions(chunk.toString('utf8'))) {
-      if (action.kind === 'quit') onQuit();
+      if (action.kind === 'quit') onQuit(action.key);
       else for (const l of listeners) l(action);
     }
   };
@@ -188,7 +189,6 @@ async function runLabVm(vigilMain: string, durationMs: number, io: CommandIo): P
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   try {
-    io.stdout(`vigil lab --vm: booting Debian's kernel (it has IPVS) under qemu and running the scripted lab inside (bound ${Math.round(durationMs / 1000)} s)\n`);
     const outcome = await runLabInKernelVm({ vigilMain, durationMs, stdout: (t) => io.stdout(t), stderr: (t) => io.stderr(t), signal: abort.signal });
     if (outcome.ok) {
       io.stdout('vigil lab --vm: PASS (the LVS path, real server stop/start, failover and preemption seen inside the kernel VM)\n');

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +55,37 @@ function runLab(args: readonly string[], opts: { uid?: number; env?: NodeJS.Proc
   });
 }
 
-/** PIDs whose command line mentions `needle` (every lab process carries `vigil-lab-`). */
+const hasScriptCommand = spawnSync('script', ['--version']).status === 0;
+
+/**
+ * Runs `vigil lab` on a pseudo-terminal (script(1)), as from a person's shell, and types
+ * each key once the output so far matches its `after`. Output is the terminal's (stdout and
+ * stderr together, without carriage returns).
+ */
+function runLabOnTerminal(args: readonly string[], keys: readonly { after: RegExp; key: string }[]): Promise<LabRun> {
+  return new Promise((resolvePromise, reject) => {
+    const command = [process.execPath, vigilMain, 'lab', ...args].join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let next = 0;
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString().replace(/\r/g, '');
+      const step = keys[next];
+      if (step !== undefined && step.after.test(stdout)) {
+        next++;
+        child.stdin.write(step.key);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_BOUND_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ pid: child.pid ?? -1, code, signal, stdout, stderr: '' });
+    });
+  });
+}
+
+/** PIDs whose command line mentions/** PIDs whose command line mentions `needle` (every lab process carries `vigil-lab-`). */
 function processesMentioning(needle: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -89,6 +120,26 @@ describe('vigil lab (argument and privilege checks)', () => {
     const r = await runLab([], { uid: 65534 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('vigil lab: needs root');
+  });
+
+  it('refuses --vm with --no-failover: the VM runs the scripted lab only', async () => {
+    const r = await runLab(['--vm', '--no-failover']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--vm runs the scripted scenario; --no-failover cannot go with it');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("--vm without the VM's kernel cached says how to get it (--prepare) and exits 2, booting nothing", async () => {
+    const emptyCache = mkdtempSync(join(tmpdir(), 'vgl-lab-vm-cache-'));
+    try {
+      const r = await runLab(['--vm'], { env: { ...process.env, VM_CACHE: emptyCache } });
+      expect(r.code, r.stderr).toBe(2);
+      // Where qemu or busybox-static are missing the runner says that instead, also exit 2.
+      expect(r.stderr).toMatch(/vigil lab --vm: (the kernel VM's assets are not here yet .*run-in-kernel\.sh --prepare'|kernel VM unavailable: )/);
+      expect(r.stdout).not.toContain('booting');
+      expect(readdirSync(emptyCache)).toEqual([]);
+    } finally {
+      rmSync(emptyCache, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(process.getuid?.() !== 0)('says that network namespaces do not work, and exits 2, when `ip` cannot be run', async () => {
@@ -164,6 +215,24 @@ describe.skipIf(!support.ok && !mustRun)('vigil lab (the whole scenario, as root
     expect(out.slice(stop, start)).toMatch(/rs1 198\.51\.100\.11 [^|]*\(checks d1=down d2=down\)/);
     expect(out.slice(up)).toMatch(/rs1 198\.51\.100\.11 answers "rs1" \(checks d1=up d2=up\)/);
     expect(out.slice(0, stop)).toMatch(/rs2 198\.51\.100\.12 answers "rs2" \(checks d1=up d2=up\)/);
+  });
+
+  it.skipIf(!hasScriptCommand)('--no-failover on a terminal: 1 stops and starts rs1, k kills the master, r restarts it, q ends the lab', async () => {
+    const r = await runLabOnTerminal(['--no-failover', '--duration', String(LAB_DURATION_S)], [
+      // Each key waits for what the previous one should have shown.
+      { after: /keys: k = kill -9/, key: '1' },
+      { after: /rs1 198\.51\.100\.11 [^|\n]*\(checks d1=down d2=down\)/, key: '1' },
+      { after: /starting rs1's HTTP server again \(key 1\)[^]*rs1 198\.51\.100\.11 answers "rs1" \(checks d1=up d2=up\)/, key: 'k' },
+      { after: /kill -9 of Vigil on d1 \(key k\)[^]*FRONT d1=DOWN d2=MASTER \| BACK d1=DOWN d2=MASTER/, key: 'r' },
+      { after: /restarting Vigil on d1 \(key r\)[^]*FRONT d1=MASTER d2=BACKUP \| BACK d1=MASTER d2=BACKUP/, key: 'q' },
+    ]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain("stopping rs1's HTTP server (key 1)");
+    expect(r.stdout).toMatch(/d2: \(FRONT\) Entering MASTER STATE \(reason: master-down-timer\)/);
+    expect(r.stdout).toMatch(/d1: \((FRONT|BACK)\) Entering MASTER STATE \(reason: preempt\)/);
+    expect(r.stdout).toContain('vigil lab: q: stopping the lab');
+    expect(r.stdout).toContain('vigil lab: PASS (one master at a time)');
+    expect(processesMentioning('vigil-lab-')).toEqual([]);
   });
 
   it('Ctrl-C in the middle of the scenario stops the directors, removes the lab and exits 130', async () => {

@@ -8,12 +8,12 @@ describe('labKeyActions', () => {
       { kind: 'toggle-real-server', name: 'rs1' },
       { kind: 'restart-killed' },
       { kind: 'toggle-real-server', name: 'rs2' },
-      { kind: 'quit' },
+      { kind: 'quit', key: 'q' },
     ]);
   });
 
   it('treats Ctrl-C in raw mode as quit and ignores other keys', () => {
-    expect(labKeyActions('x\u0003 ')).toEqual([{ kind: 'quit' }]);
+    expect(labKeyActions('x\u0003 ')).toEqual([{ kind: 'quit', key: 'Ctrl-C' }]);
     expect(labKeyActions('\u001b[A')).toEqual([]);
   });
 });
