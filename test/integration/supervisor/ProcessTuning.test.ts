@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasNetnsSupport, waitFor } from '../../support/netns/index.js';
-import { configText, DirectorBed, instanceText, VIGIL_MAIN } from '../vrrp/DirectorBed.js';
+import { configText, DirectorBed, HAVE_KEEPALIVED, instanceText, VIGIL_MAIN } from '../vrrp/DirectorBed.js';
 
 const isRoot = process.getuid?.() === 0;
 const support = await hasNetnsSupport();
@@ -94,7 +94,6 @@ describe.skipIf(!isRoot || !support.ok)('keepalived process settings applied to 
 
   it('refuses vrrp_priority together with vrrp_rt_priority, which keepalived silently drops', async () => {
     const conf = bed.path('both.conf');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(conf, configText(instanceText({ priority: 150 }), 'vrrp_priority -10\n    vrrp_rt_priority 10'));
     const r = await bed.topology.exec('d1', [process.execPath, VIGIL_MAIN, '-n', '-l', '-P', '-f', conf, '-p', bed.path('both.pid'), '-r', bed.path('both-vrrp.pid')], {
       timeoutMs: WAIT_MS,
@@ -106,11 +105,57 @@ describe.skipIf(!isRoot || !support.ok)('keepalived process settings applied to 
   it('a reload that changes the settings says they apply at the next child start, and changes nothing now', async () => {
     const d = bed.startVigil('d1', configText(instanceText({ priority: 150 }), 'vrrp_rt_priority 10'));
     const child = await vrrpChildOf(d);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(d.configFile, configText(instanceText({ priority: 150 }), 'vrrp_rt_priority 20\n    vrrp_cpu_affinity 0'));
     d.process.signal('SIGHUP');
     await d.process.waitForOutput(/VRRP child process settings changed by the reload .* take effect when the child next starts/, { timeoutMs: WAIT_MS });
     await waitFor(() => statField(child, RT_PRIORITY) === 10, { timeoutMs: 1_000, description: 'the running child to keep priority 10' });
     expect(statField(child, RT_PRIORITY)).toBe(10);
+  });
+});
+
+describe.skipIf(!isRoot || !support.ok || !HAVE_KEEPALIVED)('the same settings under keepalived 2.2.7 (what Vigil matches and where it differs)', () => {
+  let bed: DirectorBed;
+
+  beforeAll(async () => {
+    bed = await DirectorBed.create(1);
+  });
+
+  afterEach(async () => {
+    await bed?.stopAll();
+  });
+
+  afterAll(async () => {
+    await bed?.destroy();
+  });
+
+  async function keepalivedVrrpChild(d: ReturnType<DirectorBed['startKeepalived']>): Promise<number> {
+    await d.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+    return Number(readFileSync(d.vrrpPidFile, 'utf8').trim());
+  }
+
+  it('keepalived drops vrrp_priority under vrrp_rt_priority (Vigil refuses the pair) and limits RT time to 10 ms by default (Vigil: 1 s)', async () => {
+    const d = bed.startKeepalived('d1', configText(instanceText({ priority: 150 }), 'vrrp_priority -10\n    vrrp_rt_priority 10\n    vrrp_no_swap\n    vrrp_cpu_affinity 0'));
+    const child = await keepalivedVrrpChild(d);
+    expect(statField(child, POLICY)).toBe(SCHED_RR);
+    expect(statField(child, RT_PRIORITY)).toBe(10);
+    expect(statField(child, NICE)).toBe(0);
+    expect(Number.parseInt(statusLine(child, 'VmLck'), 10)).toBeGreaterThan(0);
+    expect(statusLine(child, 'Cpus_allowed_list')).toBe('0');
+    expect(execFileSync('chrt', ['-p', String(child)], { encoding: 'utf8' })).toMatch(/SCHED_RR\|SCHED_RESET_ON_FORK/);
+    const rttime = readFileSync(`/proc/${child}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max realtime timeout'));
+    expect(rttime?.split(/\s{2,}/).slice(1, 3)).toEqual(['5000', '10000']);
+  });
+
+  it('keepalived applies changed settings on reload (Vigil: at the next child start)', async () => {
+    const d = bed.startKeepalived('d1', configText(instanceText({ priority: 150 }), 'vrrp_rt_priority 10'));
+    await keepalivedVrrpChild(d);
+    writeFileSync(d.configFile, configText(instanceText({ priority: 150 }), 'vrrp_rt_priority 20'));
+    d.process.signal('SIGHUP');
+    // keepalived resets and re-applies them in its reload path; on this shared machine its child is
+    // sometimes SIGKILLed by its own 10 ms RLIMIT_RTTIME while reloading and respawned, so follow
+    // whichever VRRP child the pid file names.
+    const current = (): number => Number(readFileSync(d.vrrpPidFile, 'utf8').trim());
+    await waitFor(() => statField(current(), RT_PRIORITY) === 20, { timeoutMs: WAIT_MS, description: 'keepalived VRRP child at realtime priority 20' });
+    expect(statField(current(), POLICY)).toBe(SCHED_RR);
   });
 });
