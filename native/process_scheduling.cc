@@ -85,12 +85,20 @@ napi_value SetRealtimeTimeLimit(napi_env env, napi_callback_info info) {
   return Errno(env, setrlimit(RLIMIT_RTTIME, &limit) == 0 ? 0 : errno);
 }
 
-// setCpuAffinity(cpus): sched_setaffinity(2) of the calling thread to the CPU
-// numbers given (each below CPU_SETSIZE, <bits/cpu-set.h>).
+// setCpuAffinity(cpus, tid): sched_setaffinity(2) of thread `tid` (0: the
+// calling thread) to the CPU numbers given (each below CPU_SETSIZE,
+// <bits/cpu-set.h>). Affinity is per thread, so a caller binds a whole
+// process by calling it for each entry of /proc/self/task.
 napi_value SetCpuAffinity(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
+  napi_value argv[2];
+  size_t argc = 2;
   bool is_array = false;
-  if (!Args(env, info, 1, argv) || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array) return Errno(env, EINVAL);
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1 ||
+      napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array) {
+    return Errno(env, EINVAL);
+  }
+  int64_t tid = 0;
+  if (argc >= 2 && !ArgInteger(env, argv[1], 0, INT32_MAX, &tid)) return Errno(env, EINVAL);
   uint32_t length = 0;
   if (napi_get_array_length(env, argv[0], &length) != napi_ok || length == 0) return Errno(env, EINVAL);
   cpu_set_t set;
@@ -103,7 +111,7 @@ napi_value SetCpuAffinity(napi_env env, napi_callback_info info) {
     }
     CPU_SET(static_cast<int>(cpu), &set);
   }
-  return Errno(env, sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : errno);
+  return Errno(env, sched_setaffinity(static_cast<pid_t>(tid), sizeof set, &set) == 0 ? 0 : errno);
 }
 
 }  // namespace

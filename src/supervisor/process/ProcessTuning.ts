@@ -22,9 +22,12 @@ export type SyscallResult = { readonly ok: true } | { readonly ok: false; readon
 
 /** The calls the applier makes; the real one is ProcessTuningSystem.ts, tests pass a fake. */
 export interface ProcessTuningPort {
-  /** setpriority(2) of this process. */
+  /** setpriority(2) of every thread of this process. */
   setNice(value: number): SyscallResult;
-  /** sched_setscheduler(2) SCHED_RR (reset on fork) for this process's main thread. */
+  /**
+   * sched_setscheduler(2) SCHED_RR (reset on fork) for the main thread only: it runs the event
+   * loop; V8's helper threads stay normal, and threads started later start normal.
+   */
   setRealtimePriority(priority: number): SyscallResult;
   /** setrlimit(2) RLIMIT_RTTIME. */
   setRealtimeTimeLimit(softMicros: number, hardMicros: number): SyscallResult;
@@ -32,7 +35,7 @@ export interface ProcessTuningPort {
   lockMemory(): SyscallResult & { readonly lockedBytes?: number };
   /** CPUs online (sysconf(_SC_NPROCESSORS_ONLN), the bound keepalived checks CPU ids against). */
   onlineCpuCount(): number;
-  /** sched_setaffinity(2) of this process's main thread. */
+  /** sched_setaffinity(2) of every thread of this process. */
   setCpuAffinity(cpus: readonly number[]): SyscallResult;
   /** SIGXCPU: the realtime child reached its soft RLIMIT_RTTIME. */
   onRealtimeLimitWarning(listener: () => void): void;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, setPriority } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { VigilError } from '../../core/VigilError.js';
@@ -11,7 +11,7 @@ interface SchedulingFunctions {
   lockMemoryRange(start: bigint, length: bigint): number;
   setRealtimePriority(priority: number): number;
   setRealtimeTimeLimit(softMicros: number, hardMicros: number): number;
-  setCpuAffinity(cpus: readonly number[]): number;
+  setCpuAffinity(cpus: readonly number[], tid: number): number;
 }
 
 function hasSchedulingFunctions(binding: object): binding is SchedulingFunctions {
@@ -40,18 +40,37 @@ export function errnoResult(errno: number, syscall: string): SyscallResult {
   return { ok: false, code: known?.[0] ?? `E${errno}`, errno, message: `${known?.[1] ?? 'unknown error'} (${syscall})` };
 }
 
+/** The threads of this process (proc(5) /proc/self/task): V8 and libuv start some before us. */
+function threadIds(): number[] {
+  return readdirSync('/proc/self/task').map(Number).filter((tid) => Number.isInteger(tid) && tid > 0);
+}
+
+/**
+ * Runs `call` for every thread; a thread that ended meanwhile (ESRCH) is skipped, any other
+ * error is the result. keepalived's process is one thread, so its per-thread calls cover it all.
+ */
+function forEachThread(call: (tid: number) => SyscallResult): SyscallResult {
+  for (const tid of threadIds()) {
+    const r = call(tid);
+    if (!r.ok && r.code !== 'ESRCH') return r;
+  }
+  return { ok: true };
+}
+
 /** The real port: the addon for the scheduling calls, Node for the nice value and signals. */
 export function systemProcessTuningPort(native: SchedulingFunctions = loadSchedulingFunctions()): ProcessTuningPort {
   return {
-    setNice(value) {
-      try {
-        setPriority(0, value);
-        return { ok: true };
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException & { info?: { errno?: number } };
-        return errnoResult(Math.abs(err.info?.errno ?? err.errno ?? 1), 'setpriority');
-      }
-    },
+    setNice: (value) =>
+      forEachThread((tid) => {
+        try {
+          // setpriority(PRIO_PROCESS, tid) sets one thread's nice value on Linux.
+          setPriority(tid, value);
+          return { ok: true };
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException & { info?: { errno?: number } };
+          return errnoResult(Math.abs(err.info?.errno ?? err.errno ?? 1), 'setpriority');
+        }
+      }),
     setRealtimePriority: (priority) => errnoResult(native.setRealtimePriority(priority), 'sched_setscheduler'),
     setRealtimeTimeLimit: (soft, hard) => errnoResult(native.setRealtimeTimeLimit(soft, hard), 'setrlimit'),
     lockMemory() {
@@ -65,7 +84,7 @@ export function systemProcessTuningPort(native: SchedulingFunctions = loadSchedu
     },
     // os.cpus() lists the CPUs in /proc/cpuinfo, i.e. those online (keepalived's _SC_NPROCESSORS_ONLN).
     onlineCpuCount: () => cpus().length,
-    setCpuAffinity: (list) => errnoResult(native.setCpuAffinity(list), 'sched_setaffinity'),
+    setCpuAffinity: (list) => forEachThread((tid) => errnoResult(native.setCpuAffinity(list, tid), 'sched_setaffinity')),
     onRealtimeLimitWarning(listener) {
       // Without a handler SIGXCPU would terminate the child (signal(7): default action core).
       process.on('SIGXCPU', listener);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasNetnsSupport, waitFor } from '../../support/netns/index.js';
 import { configText, DirectorBed, HAVE_KEEPALIVED, instanceText, VIGIL_MAIN } from '../vrrp/DirectorBed.js';
@@ -18,6 +18,22 @@ function statFields(pid: number): string[] {
 
 function statField(pid: number, field: number): number {
   return Number(statFields(pid)[field - 3]);
+}
+
+/** The thread ids of `pid` (proc(5) /proc/PID/task). */
+function threadsOf(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map(Number);
+}
+
+/** Field `field` of /proc/PID/task/TID/stat. */
+function threadStat(pid: number, tid: number, field: number): number {
+  const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  return Number(text.slice(text.lastIndexOf(')') + 2).trim().split(' ')[field - 3]);
+}
+
+function threadStatusLine(pid: number, tid: number, key: string): string {
+  const line = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${key}:`));
+  return (line ?? '').slice(key.length + 1).trim();
 }
 
 function statusLine(pid: number, key: string): string {
@@ -63,6 +79,11 @@ describe.skipIf(!isRoot || !support.ok)('keepalived process settings applied to 
     expect(statField(child, RT_PRIORITY)).toBe(10);
     expect(Number.parseInt(statusLine(child, 'VmLck'), 10)).toBeGreaterThan(0);
     expect(statusLine(child, 'Cpus_allowed_list')).toBe('0');
+    // Affinity binds every thread (V8's helpers too); only the event loop thread is realtime.
+    const threads = threadsOf(child);
+    expect(threads.length).toBeGreaterThan(1);
+    expect(threads.map((tid) => threadStatusLine(child, tid, 'Cpus_allowed_list'))).toEqual(threads.map(() => '0'));
+    expect(threads.filter((tid) => threadStat(child, tid, POLICY) === SCHED_RR)).toEqual([child]);
     // Scripts and threads the child starts do not inherit realtime scheduling.
     expect(execFileSync('chrt', ['-p', String(child)], { encoding: 'utf8' })).toMatch(/SCHED_RR\|SCHED_RESET_ON_FORK/);
     // Vigil's default realtime limit (DIFFERENCES.md): soft half the hard one, in µs.
@@ -87,6 +108,7 @@ describe.skipIf(!isRoot || !support.ok)('keepalived process settings applied to 
     const d = bed.startVigil('d1', configText(instanceText({ priority: 150 }), 'vrrp_priority -10'));
     const child = await vrrpChildOf(d);
     expect(statField(child, NICE)).toBe(-10);
+    expect(threadsOf(child).map((tid) => threadStat(child, tid, NICE))).toEqual(threadsOf(child).map(() => -10));
     expect(statField(child, POLICY)).toBe(SCHED_OTHER);
     expect(statField(d.process.pid, NICE)).toBe(0);
     expect(d.process.stdout).toMatch(/Set VRRP child process priority \(nice\) to -10/);
