@@ -108,7 +108,8 @@ function failure(r: SyscallResult): StepOutcome['error'] {
  */
 export function applyProcessTuning(steps: readonly TuningStep[], role: ChildRole, port: ProcessTuningPort, log: TuningLog): StepOutcome[] {
   const label = childLabel(role);
-  const prefix = role === 'vrrp' ? 'vrrp' : 'checker';
+  // The keyword prefix is the role's name: vrrp_rlimit_rttime, checker_cpu_affinity ...
+  const prefix: string = role;
   const outcomes: StepOutcome[] = [];
   const report = (step: TuningStep, error: StepOutcome['error'], applied: string, failed: string): void => {
     outcomes.push({ step, error });
