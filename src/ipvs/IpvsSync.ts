@@ -114,6 +114,11 @@ export class IpvsSync {
     this.daemon = new LvsSyncDaemonController(options.kernel, options.config, this.log);
   }
 
+  /** The kernel table as this sync last saw and left it (its mirror; no dump is made). */
+  lastKnownTable(): IpvsTable {
+    return this.mirror.table();
+  }
+
   status(): IpvsSyncStatus {
     return {
       running: this.running,

@@ -49,8 +49,8 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
   const now = opts.now ?? Date.now;
   const log = opts.log;
 
-  const refresh = async (): Promise<void> => {
-    await opts.status.refresh?.().catch(() => undefined);
+  const refresh = async (detail = false): Promise<void> => {
+    await opts.status.refresh?.(detail).catch(() => undefined);
   };
   const writeStateDump = (): StateDumpWrite => {
     try {
@@ -66,7 +66,7 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
 
   const handle = async (request: ControlRequest): Promise<ControlResponse> => {
     log.debug({ command: request.command }, `Control request: ${request.command}`);
-    if (request.command !== 'reload') await refresh();
+    if (request.command !== 'reload') await refresh(request.command === 'dump');
     switch (request.command) {
       case 'status':
         return { ok: true, command: 'status', result: redactSecrets(opts.status.status()) };
@@ -103,7 +103,7 @@ export async function startOperations(opts: OperationsOptions): Promise<RunningO
   }
 
   const onSigusr1 = async (): Promise<void> => {
-    await refresh();
+    await refresh(true);
     const written = writeStateDump();
     if (written.ok) log.info({ signal: 'SIGUSR1', path: written.path }, `State dumped to ${written.path}`);
     else log.error({ signal: 'SIGUSR1', code: written.error.code }, written.error.message);

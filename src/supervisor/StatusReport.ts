@@ -1,5 +1,6 @@
 import type { RealServerDesiredState, VirtualServerDesiredState } from '../checker/CheckerOutput.js';
 import type { IpvsSyncStatus } from '../ipvs/IpvsSync.js';
+import type { TrackerStatus } from '../vrrp/runtime/VrrpEngine.js';
 import { isIpvsUnavailable, type ChildProcessStatus, type IpvsStatus, type VigilStatus, type VrrpInstanceStatus } from './StatusSource.js';
 
 /** `vigil status` as text: one table per side, times as UTC plus age relative to the status. */
@@ -12,10 +13,20 @@ export function formatStatusReport(status: VigilStatus): string {
     for (const line of d.lastReload.diagnostics) out.push(`  ${line}`);
   }
   if (d.children && d.children.length > 0) out.push(...d.children.map((c) => formatChild(c, now)));
-  if (status.vrrp) out.push('', ...formatInstances(status.vrrp.instances, now));
+  if (status.vrrp) out.push('', ...formatInstances(status.vrrp.instances, now), ...formatTrackers(status.vrrp.trackers));
   if (status.checkers) out.push('', ...formatVirtualServers(status.checkers.virtualServers, now));
   if (status.ipvs) out.push('', formatIpvs(status.ipvs));
   return out.join('\n') + '\n';
+}
+
+/** One line per instance that tracks something: each object's status, the weight and faults it gives. */
+function formatTrackers(trackers: TrackerStatus | undefined): string[] {
+  const tracking = (trackers?.instances ?? []).filter((i) => i.objects.length > 0);
+  return tracking.map((i) => {
+    const objects = i.objects.map((o) => `${o.kind} ${o.name} ${o.status}`).join(', ');
+    const effect = [i.weight !== 0 ? `weight ${i.weight > 0 ? '+' : ''}${i.weight}` : '', i.faults.length > 0 ? `FAULT from ${i.faults.join(', ')}` : ''].filter((x) => x !== '').join('; ');
+    return `  ${i.instance} tracks ${objects}${effect ? ` (${effect})` : ''}`;
+  });
 }
 
 function formatInstances(instances: readonly VrrpInstanceStatus[], now: number): string[] {

@@ -2,6 +2,7 @@ import type { CheckerSnapshot } from '../checker/CheckerOutput.js';
 import type { IpvsSyncStatus } from '../ipvs/IpvsSync.js';
 import type { VrrpState } from '../vrrp/fsm/VrrpState.js';
 import type { ReceiveStatsSnapshot } from '../vrrp/runtime/ReceiveStats.js';
+import type { TrackerStatus } from '../vrrp/runtime/VrrpEngine.js';
 
 /**
  * What the running daemon tells the operations side (`vigil status`, the state dump,
@@ -10,7 +11,7 @@ import type { ReceiveStatsSnapshot } from '../vrrp/runtime/ReceiveStats.js';
  */
 export interface StatusSource {
   /** Brings `status()` up to date when parts of it live in other processes (the children). */
-  refresh?(): Promise<void>;
+  refresh?(detail?: boolean): Promise<void>;
   status(): VigilStatus;
   /**
    * Everything for a full state dump (SIGUSR1, `dump`): the status plus the running
@@ -73,6 +74,8 @@ export interface DaemonStatus {
 export interface VrrpStatus {
   readonly instances: readonly VrrpInstanceStatus[];
   readonly receive: ReceiveStatsSnapshot;
+  /** vrrp_script verdicts and tracked interfaces, with their weight and faults per instance. */
+  readonly trackers: TrackerStatus;
 }
 
 export interface VrrpInstanceStatus {

@@ -2,6 +2,7 @@ import type { VigilConfig } from '../../config/model/VigilConfig.js';
 import { VigilError } from '../../core/VigilError.js';
 import type { IpvsClientOptions } from '../../ipvs/IpvsClient.js';
 import type { IpvsLog } from '../../ipvs/IpvsLog.js';
+import { tableRuleText } from '../../ipvs/IpvsadmRuleText.js';
 import type { IpvsSyncPass, IpvsSyncStatus } from '../../ipvs/IpvsSync.js';
 import type { VrrpRoleEvent } from '../../ipvs/LvsSyncDaemonController.js';
 import { SYSTEM_TIMERS, type NetlinkTimers } from '../../netlink/NetlinkTimers.js';
@@ -122,6 +123,13 @@ export class CheckerDaemon {
     if (ipvs === null) return { running: false, unavailable: 'IPVS_NOT_STARTED: the checker side has not opened IPVS' };
     if (ipvs.ok) return ipvs.sync.status();
     return { running: false, unavailable: `${ipvs.error.code}: ${ipvs.error.message}` };
+  }
+
+  /** The IPVS table as last seen, in `ipvsadm -Sn` form (for the state dump); `null` without IPVS. */
+  ipvsRules(): readonly string[] | null {
+    const ipvs = this.ipvs;
+    if (ipvs === null || !ipvs.ok) return null;
+    return tableRuleText(ipvs.sync.lastKnownTable()).split('\n').filter((l) => l !== '');
   }
 
   /** lvs_sync_daemon follows its VRRP instance (the VRRP child reports its role). */

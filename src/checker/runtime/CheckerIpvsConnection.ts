@@ -26,8 +26,8 @@ export type CheckerIpvs = { readonly ok: true; readonly sync: IpvsSync; readonly
  * Opens IPVS and starts the sync with the checker attached before the first pass, so that
  * the first pass programs the checker's states (carried over from a predecessor, perhaps)
  * and not the configuration's start-up states: a respawned checker must not take out a real
- * server its predecessor had brought in. (`startIpvsRuntime` starts the sync first and
- * attaches later.) A kernel without IPVS is a result, logged once at error level.
+ * server its predecessor had brought in. A kernel without IPVS (or no CAP_NET_ADMIN) is a
+ * result, logged once at error level.
  */
 export async function connectCheckerIpvs(options: CheckerIpvsOptions): Promise<CheckerIpvs> {
   const log = options.log;

@@ -30,7 +30,12 @@ export async function startCheckerChild(
     const error = e as { code?: string; message?: string };
     return { ok: false, errors: [{ code: error.code ?? 'CHECKER_START_FAILED', message: error.message ?? String(e) }] };
   }
-  const statusPart = (): ChildStatusPart => ({ role: 'checker', checkers: daemon.output.snapshot(), ipvs: daemon.ipvsStatus() });
+  const statusPart = (detail = false): ChildStatusPart => ({
+    role: 'checker',
+    checkers: daemon.output.snapshot(),
+    ipvs: daemon.ipvsStatus(),
+    ...(detail && { ipvsRules: daemon.ipvsRules() }),
+  });
   // Every change of a real server reaches the parent soon, so that a respawned child can
   // resume from the latest states and `vigil status` is current.
   let pushTimer: NodeJS.Timeout | null = null;

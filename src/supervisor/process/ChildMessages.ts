@@ -39,14 +39,21 @@ export type ParentMessage =
       readonly carryOver: CheckerSnapshot | null;
     }
   | { readonly type: 'reload'; readonly id: number; readonly config: VigilConfig }
-  | { readonly type: 'status-request'; readonly id: number }
+  /** `detail`: also what only the state dump carries (the IPVS table). */
+  | { readonly type: 'status-request'; readonly id: number; readonly detail: boolean }
   | { readonly type: 'vrrp-role'; readonly event: VrrpRoleEvent }
   | { readonly type: 'stop' };
 
 /** The part of `VigilStatus` a child owns. */
 export type ChildStatusPart =
   | { readonly role: 'vrrp'; readonly vrrp: VrrpStatus }
-  | { readonly role: 'checker'; readonly checkers: CheckerSnapshot; readonly ipvs: IpvsStatus };
+  | {
+      readonly role: 'checker';
+      readonly checkers: CheckerSnapshot;
+      readonly ipvs: IpvsStatus;
+      /** With `detail`: the IPVS table as last seen, `ipvsadm -Sn` lines (`null` without IPVS). */
+      readonly ipvsRules?: readonly string[] | null;
+    };
 
 export interface ChildReloadSummary {
   /** One line per change, already logged by the child. */

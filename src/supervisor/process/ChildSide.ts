@@ -4,7 +4,8 @@ import type { ChildReloadResult, ChildStatusPart } from './ChildMessages.js';
 
 /** What a child runs (the VRRP side or the checker + IPVS side), as the child's main loop sees it. */
 export interface ChildSide {
-  statusPart(): ChildStatusPart;
+  /** `detail`: include what only the state dump needs. */
+  statusPart(detail?: boolean): ChildStatusPart;
   /** Applies a configuration the parent already validated; `ok: false` means nothing changed. */
   reload(config: VigilConfig): Promise<ChildReloadResult>;
   /** A VRRP instance changed role (for lvs_sync_daemon); only the checker side listens. */

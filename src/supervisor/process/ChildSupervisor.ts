@@ -109,7 +109,7 @@ export class ChildSupervisor {
   }
 
   /** Asks for a fresh status part; the cached one when the child does not answer in time. */
-  refreshStatus(timeoutMs: number): Promise<ChildStatusPart | null> {
+  refreshStatus(timeoutMs: number, detail = false): Promise<ChildStatusPart | null> {
     if (this.child === null || this.startedAt === null) return Promise.resolve(this.lastPart);
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -118,7 +118,7 @@ export class ChildSupervisor {
         resolve(this.lastPart);
       }, timeoutMs);
       this.statusRequests.set(id, { resolve, timer });
-      this.send({ type: 'status-request', id });
+      this.send({ type: 'status-request', id, detail });
     });
   }
 

@@ -31,8 +31,8 @@ export class SupervisedStatusSource implements StatusSource {
     this.startedAt = this.now();
   }
 
-  async refresh(): Promise<void> {
-    await Promise.all(this.opts.children().map((c) => c.refreshStatus(CHILD_STATUS_TIMEOUT_MS)));
+  async refresh(detail = false): Promise<void> {
+    await Promise.all(this.opts.children().map((c) => c.refreshStatus(CHILD_STATUS_TIMEOUT_MS, detail)));
   }
 
   status(): VigilStatus {
@@ -55,8 +55,11 @@ export class SupervisedStatusSource implements StatusSource {
     };
   }
 
+  /** keepalived's dumps leave out checkers and IPVS (keepalived#2673); this one has both, and the table. */
   dumpState(): Record<string, unknown> {
-    return { status: this.status(), config: this.opts.config() };
+    const checkerPart = this.opts.children().find((c) => c.role === 'checker')?.statusPart;
+    const ipvsRules = checkerPart?.role === 'checker' ? (checkerPart.ipvsRules ?? null) : null;
+    return { status: this.status(), ipvsTable: ipvsRules, config: this.opts.config() };
   }
 
   async reload(): Promise<ReloadOutcome> {

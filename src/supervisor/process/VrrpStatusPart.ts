@@ -1,11 +1,12 @@
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
-import type { InstanceStatus, TransitionListener } from '../../vrrp/runtime/VrrpEngine.js';
+import type { InstanceStatus, TrackerStatus, TransitionListener } from '../../vrrp/runtime/VrrpEngine.js';
 import type { ReceiveStatsSnapshot } from '../../vrrp/runtime/ReceiveStats.js';
 import type { VrrpInstanceStatus, VrrpStatus } from '../StatusSource.js';
 
 /** What the VRRP status part reads from the engine (VrrpEngine satisfies it). */
 export interface VrrpEngineView {
   status(): readonly InstanceStatus[];
+  trackerStatus(): TrackerStatus;
   onTransition(listener: TransitionListener): () => void;
   readonly stats: { snapshot(): ReceiveStatsSnapshot };
 }
@@ -41,7 +42,7 @@ export class VrrpStatusPart {
     // A reload may remove an instance: forget it, so a later one of that name starts afresh.
     const names = new Set(instances.map((i) => i.name));
     for (const name of [...this.since.keys()]) if (!names.has(name)) this.since.delete(name);
-    return { instances: instances.map((i) => this.instanceStatus(i)), receive: this.opts.engine.stats.snapshot() };
+    return { instances: instances.map((i) => this.instanceStatus(i)), receive: this.opts.engine.stats.snapshot(), trackers: this.opts.engine.trackerStatus() };
   }
 
   /** Stops listening to the engine (before the engine stops). */

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         return;
       }
       case 'status-request':
-        return send({ type: 'status', id: m.id, part: side.statusPart() });
+        return send({ type: 'status', id: m.id, part: side.statusPart(m.detail) });
       case 'vrrp-role':
         return side.vrrpRole(m.event);
       case 'stop':

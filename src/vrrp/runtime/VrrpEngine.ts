@@ -61,6 +61,19 @@ export interface VrrpEngineOptions {
 
 export type VrrpEngineCreation = { readonly ok: true; readonly engine: VrrpEngine } | { readonly ok: false; readonly errors: readonly VigilError[] };
 
+/** Tracked objects and their effect, per instance (see `VrrpEngine.trackerStatus`). */
+export interface TrackerStatus {
+  readonly scripts: readonly { readonly name: string; readonly status: TrackedStatus }[];
+  readonly instances: readonly {
+    readonly instance: string;
+    /** Sum of the weights of tracked objects (added to the configured priority). */
+    readonly weight: number;
+    /** Unweighted objects that are down (`script:NAME`, `interface:NAME`): the instance is in FAULT while any is. */
+    readonly faults: readonly string[];
+    readonly objects: readonly { readonly kind: TrackedObject['kind']; readonly name: string; readonly status: TrackedStatus }[];
+  }[];
+}
+
 /** Snapshot of one instance for status output and tests. */
 export interface InstanceStatus {
   readonly name: string;
@@ -483,6 +496,22 @@ export class VrrpEngine {
       lastAdvertPriority: r.lastAdvert?.priority ?? null,
       lastTransition: r.transitions.at(-1) ?? null,
     }));
+  }
+
+  /**
+   * What each instance tracks and how each tracked object stands now (vrrp_script
+   * verdicts, interface usability), with the weight and faults they give the instance:
+   * the "trackers" of `vigil status` and the state dump.
+   */
+  trackerStatus(): TrackerStatus {
+    const scripts = [...this.scriptStatus].map(([name, status]) => ({ name, status }));
+    const instances = [...this.tracking].map(([instance, state]) => ({
+      instance,
+      weight: state.weight,
+      faults: [...state.faults],
+      objects: state.tracking.objects.map((object) => ({ kind: object.kind, name: object.name, status: this.trackedStatus(object) })),
+    }));
+    return { scripts, instances };
   }
 
   /** Resolves once every instance's queued I/O has finished. */

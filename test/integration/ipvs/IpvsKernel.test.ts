@@ -141,7 +141,7 @@ describe.skipIf(skipReason !== null && !mustRun)('IPVS against a real kernel (De
   describe('the whole daemon (parent, VRRP child, Healthcheck child) in the same kernel', () => {
     it('ran its guest script to the end', () => {
       expect(daemonReport.crashed, daemonReport.crashed).toBeUndefined();
-      expect(daemonReport.checks.length).toBeGreaterThanOrEqual(9);
+      expect(daemonReport.checks.length).toBeGreaterThanOrEqual(10);
     });
 
     it('programs IPVS from keepalived.conf and puts the VIP up', () => {
@@ -159,6 +159,10 @@ describe.skipIf(skipReason !== null && !mustRun)('IPVS against a real kernel (De
 
     it('survives kill -9 of its Healthcheck child without touching the table', () => {
       expectCheck('kill -9 of the Healthcheck child: respawned, table unchanged throughout', daemonReport);
+    });
+
+    it('dumps its whole state on SIGUSR1 (VRRP, trackers, checkers, the IPVS table), secrets left out', () => {
+      expectCheck('SIGUSR1 dumps VRRP, trackers, checkers and the IPVS table, without the password', daemonReport);
     });
 
     it('leaves no VIP and no owned IPVS entry behind on SIGTERM', () => {

@@ -22,6 +22,21 @@ describe('formatStatusReport', () => {
     expect(vi6?.split(/\s{2,}/).filter(Boolean)).toEqual(['VI_6', 'BACKUP', '90 (100)', '52', 'eth1', '2001:db8::3 (priority 120)', '2025-11-21T09:00:01Z (59m 59s ago)', '0/3590', 'higher-priority-advert']);
   });
 
+  it('says what each instance tracks, and the weight and faults that gives it', () => {
+    const status = loadStatusFixture();
+    const vrrp = status.vrrp!;
+    const trackers = {
+      scripts: [{ name: 'chk_web', status: 'down' as const }],
+      instances: [
+        { instance: 'VI_1', weight: 0, faults: [], objects: [] },
+        { instance: 'VI_6', weight: -10, faults: ['interface:eth2'], objects: [{ kind: 'script' as const, name: 'chk_web', status: 'down' as const }, { kind: 'interface' as const, name: 'eth2', status: 'down' as const }] },
+      ],
+    };
+    const report = formatStatusReport({ ...status, vrrp: { ...vrrp, trackers } }).split('\n');
+    expect(report.filter((l) => l.includes(' tracks '))).toEqual(['  VI_6 tracks script chk_web down, interface eth2 down (weight -10; FAULT from interface:eth2)']);
+    expect(lines.some((l) => l.includes(' tracks '))).toBe(false);
+  });
+
   it('shows an unknown master and a missing reason as "-"', () => {
     const status = loadStatusFixture();
     const vrrp = status.vrrp!;

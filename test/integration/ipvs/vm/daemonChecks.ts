@@ -152,6 +152,28 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   report.check('kill -9 of the Healthcheck child: respawned, table unchanged throughout', pidIn('checkers.pid') !== checkerPid && !flapped && saved() === table, `${output.slice(-2000)}\n${saved()}`);
 
+  // SIGUSR1: one JSON dump with VRRP (and trackers), checkers and the IPVS table, no secret.
+  rmSync(join(RUN, 'state.json'), { force: true });
+  daemon.kill('SIGUSR1');
+  await until('the state dump', () => {
+    try {
+      return readFileSync(join(RUN, 'state.json'), 'utf8').length > 0;
+    } catch {
+      return false;
+    }
+  });
+  const dumpText = readFileSync(join(RUN, 'state.json'), 'utf8');
+  const dump = (JSON.parse(dumpText) as { state?: { status?: { vrrp?: { instances?: { state?: string }[]; trackers?: unknown }; checkers?: { virtualServers?: unknown[] } }; ipvsTable?: string[] } }).state ?? {};
+  report.check(
+    'SIGUSR1 dumps VRRP, trackers, checkers and the IPVS table, without the password',
+    dump.status?.vrrp?.instances?.[0]?.state === 'MASTER' &&
+      dump.status.vrrp.trackers !== undefined &&
+      dump.status.checkers?.virtualServers?.length === 2 &&
+      (dump.ipvsTable ?? []).includes('-a -t 192.0.2.100:80 -r 127.0.0.1:18081 -m -w 1') &&
+      !dumpText.includes('vmsecret'),
+    dumpText.slice(0, 3000),
+  );
+
   daemon.kill('SIGTERM');
   await report.timed('stop', () => until('the daemon to exit', () => exitCode !== null));
   const remaining = saved();

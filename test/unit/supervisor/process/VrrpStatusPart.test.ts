@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/config/loadConfig.js';
 import type { TransitionReason, VrrpState } from '../../../../src/vrrp/fsm/VrrpState.js';
 import { ReceiveStats } from '../../../../src/vrrp/runtime/ReceiveStats.js';
-import type { InstanceStatus, TransitionListener, VrrpEngine } from '../../../../src/vrrp/runtime/VrrpEngine.js';
+import type { InstanceStatus, TrackerStatus, TransitionListener, VrrpEngine } from '../../../../src/vrrp/runtime/VrrpEngine.js';
 import { VrrpStatusPart, type VrrpEngineView } from '../../../../src/supervisor/process/VrrpStatusPart.js';
 import { configFrom } from '../../vrrp/runtime/ConfigText.js';
 import { SimulatedLan } from '../../vrrp/runtime/SimulatedLan.js';
@@ -38,6 +38,9 @@ class FakeEngine implements VrrpEngineView {
   private listener: TransitionListener | null = null;
   status(): readonly InstanceStatus[] {
     return this.instances;
+  }
+  trackerStatus(): TrackerStatus {
+    return { scripts: [{ name: 'chk_web', status: 'up' }], instances: [{ instance: 'VI_1', weight: 20, faults: [], objects: [{ kind: 'script', name: 'chk_web', status: 'up' }] }] };
   }
   onTransition(listener: TransitionListener): () => void {
     this.listener = listener;
@@ -91,6 +94,7 @@ describe.skipIf(!config)('VrrpStatusPart', () => {
     });
     expect(first.instances[1]).toMatchObject({ priority: 90, configuredPriority: 100 });
     expect(first.receive.instances['VI_1']?.accepted).toBe(1);
+    expect(first.trackers).toEqual(engine.trackerStatus());
     tick(5_000);
     engine.transition('VI_1', 'MASTER', 'master-down-timer');
     expect(part.status().instances[0]).toMatchObject({ state: 'MASTER', since: 1_005_000, lastTransitionReason: 'master-down-timer', master: '198.51.100.2', holdingVips: true, advertsSent: 1 });
@@ -117,6 +121,55 @@ describe.skipIf(!config)('VrrpStatusPart', () => {
 });
 
 describe('VrrpStatusPart over real engines on a simulated LAN', () => {
+  it('reports tracked scripts and interfaces with the weight and faults they give each instance', async () => {
+    const lan = new SimulatedLan();
+    const d1 = lan.add({
+      name: 'd1',
+      n: 1,
+      config: configFrom(`vrrp_script chk_web {
+  script "/bin/true"
+  weight -20
+}
+vrrp_script chk_db {
+  script "/bin/true"
+}
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority 150
+  advert_int 1
+  track_script {
+    chk_web
+    chk_db
+  }
+  virtual_ipaddress {
+    192.0.2.100/24
+  }
+}
+`),
+    });
+    const part = new VrrpStatusPart({ engine: d1.engine, config: () => d1.spec.config });
+    await lan.startAll();
+    d1.engine.onScriptStatus('chk_web', 'down');
+    d1.engine.onScriptStatus('chk_db', 'down');
+    const trackers = part.status().trackers;
+    expect(trackers.scripts).toEqual(expect.arrayContaining([{ name: 'chk_web', status: 'down' }, { name: 'chk_db', status: 'down' }]));
+    expect(trackers.instances).toEqual([
+      {
+        instance: 'VI_1',
+        weight: -20,
+        faults: ['script:chk_db'],
+        objects: [
+          { kind: 'script', name: 'chk_web', status: 'down' },
+          { kind: 'script', name: 'chk_db', status: 'down' },
+        ],
+      },
+    ]);
+    expect(part.status().instances[0]).toMatchObject({ state: 'FAULT', priority: 130 });
+    part.close();
+  });
+
   const conf = (priority: number) =>
     configFrom(`vrrp_instance VI_1 {
   state BACKUP
