@@ -54,14 +54,13 @@ export function prepareInstance(
       }),
     };
   }
-  // use_vmac: adverts on the vmac (unless vmac_xmit_base), VIPs on it, the source
-  // address still the parent's (the daemon created the vmac before this runs).
+  // use_vmac: adverts on the vmac (unless vmac_xmit_base), VIPs on it (the daemon created
+  // the vmac before this runs). The advert source is the parent's address, except for an
+  // IPv6 vmac: it carries a link-local address of its own (VmacInterfaces), sent from.
   const vmac = vmacDecision(instance, iface.ifname);
-  if (vmac.kind === 'unsupported') {
-    log.warn({ instance: instance.name }, `(${instance.name}) ${vmac.reason}; running on ${iface.ifname} itself`);
-  }
   const vmacName = vmac.kind === 'vmac' ? vmac.plan.name : undefined;
-  if (vmacName !== undefined && interfaces.indexOf(vmacName) === undefined) {
+  const vmacIndex = vmacName === undefined ? undefined : interfaces.indexOf(vmacName);
+  if (vmacName !== undefined && vmacIndex === undefined) {
     return {
       ok: false,
       error: new VigilError('VRRP_RUNTIME_INTERFACE_MISSING', `(${instance.name}) VMAC interface ${vmacName} does not exist`, {
@@ -70,8 +69,10 @@ export function prepareInstance(
       }),
     };
   }
-  const advertIfname = vmac.kind === 'vmac' && !vmac.plan.transmitOnParent ? vmac.plan.name : iface.ifname;
-  const resolved = resolveInstanceAddressing(instance, global, advertIfname, interfaces.addressesOf(ifindex));
+  const onVmac = vmac.kind === 'vmac' && !vmac.plan.transmitOnParent;
+  const advertIfname = onVmac ? vmac.plan.name : iface.ifname;
+  const sourceIfindex = onVmac && vmac.plan.family === 'ipv6' && vmacIndex !== undefined ? vmacIndex : ifindex;
+  const resolved = resolveInstanceAddressing(instance, global, advertIfname, interfaces.addressesOf(sourceIfindex));
   if (!resolved.ok) return { ok: false, error: resolved.error };
   try {
     const machine = new VrrpInstanceMachine(instanceSpecFromConfig(instance, resolved.addressing.source));

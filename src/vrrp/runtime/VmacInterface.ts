@@ -1,10 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { VigilError } from '../../core/VigilError.js';
 import { errnoName } from '../../netlink/LinuxErrno.js';
+import type { InterfaceAddress } from '../../netlink/rtnl/InterfaceAddress.js';
 import type { LinkState } from '../../netlink/rtnl/LinkState.js';
-import { encodeCreateMacvlanRequest, encodeDeleteLinkRequest, MACVLAN_MODE_PRIVATE } from '../../netlink/rtnl/MacvlanLinkCodec.js';
+import {
+  encodeAddVmacLinkLocalRequest,
+  encodeCreateMacvlanRequest,
+  encodeDeleteLinkRequest,
+  encodeSetAddrGenModeRequest,
+  encodeSetLinkUpRequest,
+  IN6_ADDR_GEN_MODE_NONE,
+  MACVLAN_MODE_PRIVATE,
+} from '../../netlink/rtnl/MacvlanLinkCodec.js';
 import type { PipelinedOutcome, PipelinedRequest } from '../../netlink/rtnl/RequestPipeline.js';
-import type { VmacPlan } from './VmacPlan.js';
+import { canonicalIp } from '../codec/IpAddressBytes.js';
+import { primaryInterfaceAddress } from './InstanceAddressing.js';
+import { vmacOwnAddress, type VmacPlan } from './VmacPlan.js';
 import type { VrrpLog } from './VrrpLog.js';
 
 /** Reads and writes `/proc/sys` files; injected so tests need no /proc. */
@@ -28,6 +39,9 @@ export interface VmacPorts {
   readonly execute: <T>(requests: readonly PipelinedRequest<T>[]) => Promise<PipelinedOutcome<T>[]>;
   readonly linkNamed: (name: string) => LinkState | undefined;
   readonly onLinkChange: (listener: () => void) => () => void;
+  /** Addresses of one interface (the parent's link-local; the IPv6 vmac's own address showing up). */
+  readonly addressesOf: (ifindex: number) => readonly InterfaceAddress[];
+  readonly onAddressChange: (listener: () => void) => () => void;
   readonly sysctl: SysctlAccess;
   readonly log: VrrpLog;
   /** How long to wait for the link monitor to see a new vmac (default 5 s). */
@@ -56,6 +70,11 @@ const DEFAULT_APPEAR_TIMEOUT_MS = 5_000;
 function ipv4Conf(ifname: string, key: string): string {
   // Link names come from the config (checked against IFNAMSIZ) or the kernel; no '/' is allowed in either.
   return `/proc/sys/net/ipv4/conf/${ifname}/${key}`;
+}
+
+/** keepalived turns IPv6 on for an IPv6 vmac (vrrp_if_config.c link_set_ipv6) in case net.ipv6.conf.default.disable_ipv6 is set. */
+function ipv6DisableConf(ifname: string): string {
+  return `/proc/sys/net/ipv6/conf/${ifname}/disable_ipv6`;
 }
 
 /**
@@ -138,12 +157,23 @@ export class VmacInterfaces {
       if (gone !== undefined && gone.errno !== 0) return this.failure(plan, 'remove the leftover', gone);
       await this.waitFor(plan.name, (link) => link === undefined || link.ifindex !== existing.ifindex);
     }
+    // IPv4: created up in one request. IPv6 as keepalived 2.2.7 (vrrp_vmac.c): created down,
+    // addr_gen_mode none, then up, then its own link-local address, so the kernel never
+    // makes the EUI-64 address of the virtual MAC that every router of the VRID shares.
+    const v6 = plan.family === 'ipv6';
+    const ownAddress = v6 ? vmacOwnAddress(plan, { linkLocal: primaryInterfaceAddress('ipv6', this.ports.addressesOf(parent.ifindex)), hardwareAddress: parent.hardwareAddress ?? undefined }) : null;
+    if (ownAddress === undefined) {
+      return new VigilError('VRRP_VMAC_NO_LINK_LOCAL', `(${plan.instance}) ${plan.parent} has neither a link-local address nor a MAC to give VMAC interface ${plan.name} one`, {
+        instance: plan.instance,
+        vmac: plan.name,
+      });
+    }
     const [outcome] = await this.ports.execute([
       {
         tag: plan.name,
         encode: (seq) =>
           encodeCreateMacvlanRequest(
-            { name: plan.name, parentIfindex: parent.ifindex, hardwareAddress: plan.hardwareAddress, mode: MACVLAN_MODE_PRIVATE, up: true },
+            { name: plan.name, parentIfindex: parent.ifindex, hardwareAddress: plan.hardwareAddress, mode: MACVLAN_MODE_PRIVATE, up: !v6 },
             { seq },
           ),
       },
@@ -154,12 +184,38 @@ export class VmacInterfaces {
       return new VigilError('VRRP_VMAC_CREATE_FAILED', `(${plan.instance}) VMAC interface ${plan.name} did not show up`, { instance: plan.instance, vmac: plan.name });
     }
     this.created.push({ name: plan.name, ifindex: link.ifindex });
-    for (const [key, value] of VMAC_SYSCTLS) this.writeSysctl(ipv4Conf(plan.name, key), value);
-    this.adjustParent(plan.parent);
+    if (v6) {
+      const error = await this.configureIpv6(plan, link.ifindex, ownAddress);
+      if (error !== null) return error;
+    } else {
+      for (const [key, value] of VMAC_SYSCTLS) this.writeSysctl(ipv4Conf(plan.name, key), value);
+      this.adjustParent(plan.parent);
+    }
     this.ports.log.info(
-      { instance: plan.instance, vmac: plan.name, interface: plan.parent, mac: plan.hardwareAddress },
-      `(${plan.instance}) VMAC interface ${plan.name} created on ${plan.parent} with MAC ${plan.hardwareAddress}`,
+      { instance: plan.instance, vmac: plan.name, interface: plan.parent, mac: plan.hardwareAddress, ...(ownAddress !== null ? { address: ownAddress } : {}) },
+      `(${plan.instance}) VMAC interface ${plan.name} created on ${plan.parent} with MAC ${plan.hardwareAddress}${ownAddress !== null ? ` and address ${ownAddress}` : ''}`,
     );
+    return null;
+  }
+
+  /** addr_gen_mode none, IPv6 on, up, then the vmac's own address (none with vmac_xmit_base), waited for in the address table. */
+  private async configureIpv6(plan: VmacPlan, ifindex: number, ownAddress: string | null): Promise<VigilError | null> {
+    const [mode] = await this.ports.execute([{ tag: plan.name, encode: (seq) => encodeSetAddrGenModeRequest(ifindex, IN6_ADDR_GEN_MODE_NONE, { seq }) }]);
+    if (mode === undefined || mode.errno !== 0) return this.failure(plan, 'set addr_gen_mode none on', mode);
+    this.writeSysctl(ipv6DisableConf(plan.name), '0');
+    const [up] = await this.ports.execute([{ tag: plan.name, encode: (seq) => encodeSetLinkUpRequest(ifindex, { seq }) }]);
+    if (up === undefined || up.errno !== 0) return this.failure(plan, 'bring up', up);
+    if (ownAddress === null) return null;
+    const [added] = await this.ports.execute([{ tag: plan.name, encode: (seq) => encodeAddVmacLinkLocalRequest(ifindex, ownAddress, { seq }) }]);
+    if (added === undefined || added.errno !== 0) return this.failure(plan, `add ${ownAddress} to`, added);
+    // The engine resolves the advert source from the vmac's addresses: wait until the monitor has it.
+    const present = (): boolean => this.ports.addressesOf(ifindex).some((a) => (canonicalIp(a.address) ?? a.address) === ownAddress);
+    if (!(await this.waitUntil(present, this.ports.onAddressChange))) {
+      return new VigilError('VRRP_VMAC_CREATE_FAILED', `(${plan.instance}) address ${ownAddress} did not show up on VMAC interface ${plan.name}`, {
+        instance: plan.instance,
+        vmac: plan.name,
+      });
+    }
     return null;
   }
 
@@ -195,23 +251,32 @@ export class VmacInterfaces {
   }
 
   /** Resolves with the link once `done` holds for it (the monitor may lag the ACK), or undefined on timeout. */
-  private waitFor(name: string, done: (link: LinkState | undefined) => boolean): Promise<LinkState | undefined> {
+  private async waitFor(name: string, done: (link: LinkState | undefined) => boolean): Promise<LinkState | undefined> {
+    let link: LinkState | undefined;
+    const ok = await this.waitUntil(() => {
+      link = this.ports.linkNamed(name);
+      return done(link);
+    }, this.ports.onLinkChange);
+    return ok ? link : undefined;
+  }
+
+  /** Resolves true once `check` holds (looked at again on every change `subscribe` reports), false on timeout. */
+  private waitUntil(check: () => boolean, subscribe: (listener: () => void) => () => void): Promise<boolean> {
     return new Promise((resolve) => {
-      const check = (): boolean => {
-        const link = this.ports.linkNamed(name);
-        if (!done(link)) return false;
-        finish(link);
-        return true;
-      };
       let off: (() => void) | undefined;
-      const timer = setTimeout(() => finish(undefined), this.ports.appearTimeoutMs ?? DEFAULT_APPEAR_TIMEOUT_MS);
-      const finish = (link: LinkState | undefined): void => {
+      const timer = setTimeout(() => finish(false), this.ports.appearTimeoutMs ?? DEFAULT_APPEAR_TIMEOUT_MS);
+      const finish = (ok: boolean): void => {
         clearTimeout(timer);
         off?.();
-        resolve(link);
+        resolve(ok);
       };
-      if (check()) return;
-      off = this.ports.onLinkChange(() => void check());
+      if (check()) {
+        finish(true);
+        return;
+      }
+      off = subscribe(() => {
+        if (check()) finish(true);
+      });
     });
   }
 }

@@ -89,6 +89,7 @@ export class VrrpDaemon {
       return { ok: false, errors: [asVigilError(e, 'VRRP_RUNTIME_NETLINK_FAILED', 'cannot open rtnetlink')] };
     }
     const linkMonitor = links;
+    const addressMonitor = addresses;
     const rtnl = client;
     const users = ScriptUserTable.fromSystem();
     const userErrors: VigilError[] = [];
@@ -110,6 +111,8 @@ export class VrrpDaemon {
       execute: (requests) => rtnl.execute(requests),
       linkNamed: (name) => linkMonitor.linkNamed(name),
       onLinkChange: (listener) => linkMonitor.onChange(listener),
+      addressesOf: (ifindex) => addressMonitor.onInterface(ifindex),
+      onAddressChange: (listener) => addressMonitor.onChange(listener),
       sysctl: PROC_SYSCTL,
       log,
     };
@@ -249,7 +252,7 @@ export class VrrpDaemon {
   }
 }
 
-/** The vmacs of the `use_vmac` instances (IPv6 ones are refused with a warning by the engine). */
+/** The vmacs of the `use_vmac` instances. */
 function vmacPlans(config: VigilConfig): VmacPlan[] {
   return config.vrrpInstances.flatMap((instance) => {
     // An instance without `interface` cannot name a vmac parent; the engine reports it.

@@ -6,6 +6,10 @@ import { decodeNested, NetlinkAttributeTable, readString, readU32 } from '../../
 import { decodeNetlinkMessages } from '../../../../src/netlink/NetlinkMessage.js';
 import { decodeIfInfoMsg } from '../../../../src/netlink/rtnl/LinkCodec.js';
 import {
+  encodeAddVmacLinkLocalRequest,
+  encodeSetAddrGenModeRequest,
+  encodeSetLinkUpRequest,
+  IN6_ADDR_GEN_MODE_NONE,
   encodeCreateMacvlanRequest,
   encodeDeleteLinkRequest,
   IFLA_INFO_DATA,
@@ -22,6 +26,12 @@ const fixtureDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fi
 const iproute2 = JSON.parse(readFileSync(resolve(fixtureDir, 'iproute2-macvlan-requests.json'), 'utf8')) as {
   create: { parentIfindex: number; seq: number; hex: string };
   delete: { ifindex: number; seq: number; hex: string };
+};
+
+const ipv6Requests = JSON.parse(readFileSync(resolve(fixtureDir, 'ipv6-vmac-requests.json'), 'utf8')) as {
+  addrGenModeNone: { ifindex: number; seq: number; hex: string };
+  linkUp: { ifindex: number; seq: number; hex: string };
+  keepalivedLinkLocal: { ifindex: number; address: string; seq: number; hex: string };
 };
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -70,5 +80,29 @@ describe('macvlan RTM_NEWLINK / RTM_DELLINK', () => {
   it('parses MAC text in either case and refuses anything else', () => {
     expect([...parseHardwareAddress('00:00:5E:00:02:0a')]).toEqual([0, 0, 0x5e, 0, 2, 10]);
     for (const bad of ['00:00:5e:00:01', '00:00:5e:00:01:1g', '00-00-5e-00-01-01', '']) expect(() => parseHardwareAddress(bad)).toThrow(RangeError);
+  });
+});
+
+describe('IPv6 vmac requests', () => {
+  it('addr_gen_mode none exactly as `ip link set dev NAME addrgenmode none` (and keepalived 2.2.7) send it', () => {
+    const f = ipv6Requests.addrGenModeNone;
+    expect(hex(encodeSetAddrGenModeRequest(f.ifindex, IN6_ADDR_GEN_MODE_NONE, { seq: f.seq }))).toBe(f.hex);
+  });
+
+  it('up exactly as `ip link set dev NAME up`', () => {
+    const f = ipv6Requests.linkUp;
+    expect(hex(encodeSetLinkUpRequest(f.ifindex, { seq: f.seq }))).toBe(f.hex);
+  });
+
+  it("the vmac's link-local address exactly as keepalived 2.2.7 adds it (/64, deprecated, IFA_F_NODAD)", () => {
+    const f = ipv6Requests.keepalivedLinkLocal;
+    expect(hex(encodeAddVmacLinkLocalRequest(f.ifindex, f.address, { seq: f.seq }))).toBe(f.hex);
+    // Any spelling of the address gives the same bytes.
+    expect(hex(encodeAddVmacLinkLocalRequest(f.ifindex, 'FE80:0:0::FF:FE00:1', { seq: f.seq }))).toBe(f.hex);
+  });
+
+  it('refuses an IPv4 or malformed address for the vmac link-local', () => {
+    expect(() => encodeAddVmacLinkLocalRequest(4, '192.0.2.1', { seq: 1 })).toThrow(RangeError);
+    expect(() => encodeAddVmacLinkLocalRequest(4, 'fe80::g', { seq: 1 })).toThrow(RangeError);
   });
 });
