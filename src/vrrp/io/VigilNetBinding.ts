@@ -71,7 +71,48 @@ export interface NativeIpv6RawSocket extends NativePolledSocket<NativeIpv6Packet
   send(payload: Uint8Array, dst: string, source: string | null, ifindex: number, hopLimit: number): number;
 }
 
-export interface VigilNetBinding {
+/**
+ * `(0, expirations)` when the timer expired (expirations >= 1, normally 1: it is one-shot),
+ * `(errno, 0)` when watching it failed. Runs on the event loop, never synchronously in `arm`.
+ */
+export type NativeTimerExpiry = (errno: number, expirations: number) => void;
+
+/** A one-shot CLOCK_MONOTONIC timerfd (native/timer_fd.cc, timerfd_create(2)). */
+export interface NativeTimerFd {
+  /**
+   * Arms (or re-arms) for the absolute CLOCK_MONOTONIC instant `deadlineNs`
+   * (`timerfd_settime(TFD_TIMER_ABSTIME)`); a deadline already passed expires at once.
+   * 0 or an errno: EINVAL for a deadline <= 0, EBADF once closed.
+   */
+  arm(deadlineNs: bigint): number;
+  /** Cancels the pending expiry, if any; 0 or an errno (0 once closed). */
+  disarm(): number;
+  /** Idempotent; no expiry is reported afterwards. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+/** The scheduling calls (native/process_scheduling.cc): each returns 0 or an errno, never throws. */
+export interface VigilNetSchedulingFunctions {
+  /** `mlock2(MLOCK_ONFAULT)` of one address range. */
+  lockMemoryRange(start: bigint, length: bigint): number;
+  /** `sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK)`. */
+  setRealtimePriority(priority: number): number;
+  /** `setrlimit(RLIMIT_RTTIME)`. */
+  setRealtimeTimeLimit(softMicros: number, hardMicros: number): number;
+  /** `sched_setaffinity(tid)` (0: the calling thread) to the CPU numbers given. */
+  setCpuAffinity(cpus: readonly number[], tid: number): number;
+}
+
+/** The timer calls (native/timer_fd.cc). */
+export interface VigilNetTimerFunctions {
+  /** A new timerfd reporting to `onExpiry`, or the errno of timerfd_create(2) (EMFILE...). */
+  openTimerFd(onExpiry: NativeTimerExpiry): NativeTimerFd | number;
+  /** `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds: the clock `arm` deadlines are on. */
+  monotonicNowNs(): bigint;
+}
+
+export interface VigilNetBinding extends VigilNetSchedulingFunctions, VigilNetTimerFunctions {
   readonly abiVersion: number;
   readonly PacketSocket: new (ifindex: number, protocol: number) => NativePacketSocket;
   readonly Ipv6RawSocket: new (protocol: number) => NativeIpv6RawSocket;
@@ -79,6 +120,23 @@ export interface VigilNetBinding {
   withNetworkNamespace<T>(path: string, fn: () => T): T;
   interfaceIndex(ifname: string): number;
 }
+
+/**
+ * Every function `VigilNetBinding` declares, by name: the loader checks a loaded addon
+ * against it, and the native tests check the built addon exports exactly these.
+ */
+export const VIGIL_NET_FUNCTIONS = [
+  'PacketSocket',
+  'Ipv6RawSocket',
+  'withNetworkNamespace',
+  'interfaceIndex',
+  'lockMemoryRange',
+  'setRealtimePriority',
+  'setRealtimeTimeLimit',
+  'setCpuAffinity',
+  'openTimerFd',
+  'monotonicNowNs',
+] as const satisfies readonly (keyof VigilNetBinding)[];
 
 /** What the addon throws and passes to callbacks: an Error with the errno name. */
 export interface NativeSystemError extends Error {
@@ -96,8 +154,12 @@ export function isNativeSystemError(e: unknown): e is NativeSystemError {
   );
 }
 
-/** The ABI this TypeScript expects; bumped with the addon's `abiVersion`. */
-export const VIGIL_NET_ABI_VERSION = 1;
+/**
+ * The ABI this TypeScript expects; bumped with the addon's `abiVersion` (native/vigil_net.cc
+ * `kAbiVersion`) whenever an export is added, removed or changes meaning.
+ * 2: `openTimerFd`, `monotonicNowNs`, and the scheduling functions typed here.
+ */
+export const VIGIL_NET_ABI_VERSION = 2;
 
 const ADDON_RELATIVE_PATH = join('native', 'build', 'Release', 'vigil_net.node');
 

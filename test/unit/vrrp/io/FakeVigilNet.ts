@@ -9,6 +9,7 @@ import type {
   NativeSystemError,
   VigilNetBinding,
 } from '../../../../src/vrrp/io/VigilNetBinding.js';
+import { VIGIL_NET_ABI_VERSION } from '../../../../src/vrrp/io/VigilNetBinding.js';
 import type { RawSocket, RawSocketModule } from '../../../../src/vrrp/io/RawSocketModule.js';
 
 /** An Error shaped like the addon's: errno name, number and system call. */
@@ -149,7 +150,7 @@ export class FakeVigilNet {
     // The constructors below run with their own `this`; they record into this fake.
     const fake = this;
     return {
-      abiVersion: 1,
+      abiVersion: VIGIL_NET_ABI_VERSION,
       PacketSocket: class {
         constructor(ifindex: number, protocol: number) {
           if (fake.constructorError !== undefined) throw fake.constructorError;
@@ -185,6 +186,13 @@ export class FakeVigilNet {
         if (index === undefined) throw errnoError('ENODEV', 'if_nametoindex', 19);
         return index;
       },
+      // The socket adapters use none of these; EINVAL says so if one ever calls them.
+      lockMemoryRange: () => 22,
+      setRealtimePriority: () => 22,
+      setRealtimeTimeLimit: () => 22,
+      setCpuAffinity: () => 22,
+      openTimerFd: () => 22,
+      monotonicNowNs: () => 0n,
     };
   }
 }

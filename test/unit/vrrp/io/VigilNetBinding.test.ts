@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isVigilError } from '../../../../src/core/VigilError.js';
-import { defaultAddonPath, isNativeSystemError, loadVigilNet } from '../../../../src/vrrp/io/VigilNetBinding.js';
+import { defaultAddonPath, isNativeSystemError, loadVigilNet, VIGIL_NET_ABI_VERSION } from '../../../../src/vrrp/io/VigilNetBinding.js';
 import { errnoError } from './FakeVigilNet.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/native');
@@ -37,10 +37,15 @@ describe('loadVigilNet', () => {
     expect(failure(path)).toEqual({ code: 'NATIVE_ADDON_INCOMPATIBLE', details: { addonPath: path, abiVersion: 0 } });
   });
 
-  it('loads a compatible addon once per path', () => {
+  it('says NATIVE_ADDON_INCOMPATIBLE for an addon built before the timerfd (ABI 1)', () => {
     const path = resolve(FIXTURES, 'addon-abi-1.cjs');
+    expect(failure(path)).toEqual({ code: 'NATIVE_ADDON_INCOMPATIBLE', details: { addonPath: path, abiVersion: 1 } });
+  });
+
+  it('loads a compatible addon once per path', () => {
+    const path = resolve(FIXTURES, 'addon-abi-2.cjs');
     const first = loadVigilNet(path);
-    expect(first.abiVersion).toBe(1);
+    expect(first.abiVersion).toBe(VIGIL_NET_ABI_VERSION);
     expect(loadVigilNet(path)).toBe(first);
   });
 
