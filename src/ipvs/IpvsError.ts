@@ -21,7 +21,9 @@ export type IpvsErrorCode =
   /** A reply could not be decoded. */
   | 'IPVS_DECODE_FAILED'
   /** One or more table operations of a batch failed (details list them). */
-  | 'IPVS_OPERATIONS_FAILED';
+  | 'IPVS_OPERATIONS_FAILED'
+  /** The ownership record (ipvs-owned.json) could not be replaced; the previous one stays. */
+  | 'IPVS_OWNERSHIP_WRITE_FAILED';
 
 export function ipvsError(code: IpvsErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown): VigilError {
   return new VigilError(code, message, details, cause === undefined ? undefined : { cause });

@@ -14,6 +14,9 @@ import type { IpvsTable, IpvsTimeouts } from './IpvsModel.js';
 import type { IpvsOperation } from './IpvsOperation.js';
 import { reconcileIpvs } from './IpvsReconciler.js';
 import { IpvsTableMirror } from './IpvsTableMirror.js';
+import type { IpvsOwnership } from './IpvsReconciler.js';
+import { serialiseIpvsOwnership } from './IpvsOwnershipRecord.js';
+import type { IpvsOwnershipPersistence } from './IpvsOwnershipStore.js';
 import { LvsSyncDaemonController, type SyncDaemonKernel, type VrrpRoleEvent, type VrrpRoleSource } from './LvsSyncDaemonController.js';
 
 /** What IpvsSync needs of the kernel; IpvsClient provides it, tests fake it. */
@@ -42,6 +45,13 @@ export interface IpvsSyncOptions {
   readonly adoptConfigured?: boolean;
   /** Told of every pass (start, checker, reload, drift repair, stop), e.g. for metrics. */
   readonly onPass?: (pass: IpvsSyncPass) => void;
+  /**
+   * Where what Vigil owns is recorded across restarts (ipvs-owned.json in the run directory).
+   * Read at start: recorded entries still in the kernel are Vigil's, and removed if no longer
+   * desired. Rewritten after each pass that changes ownership, and at stop. Without it,
+   * ownership lives in memory only.
+   */
+  readonly ownership?: IpvsOwnershipPersistence;
 }
 
 /** Why a pass over the table ran. */
@@ -78,7 +88,9 @@ function operationKey(operation: IpvsOperation): string {
  * for, and owns the entries it creates or adopts.
  *
  * - start: `lvs_flush` flushes; `lvs_timeouts` are set; the kernel is dumped and
- *   reconciled against the desired table; entries that already match are adopted.
+ *   reconciled against the desired table; entries that already match are adopted, and
+ *   entries the ownership record names that are no longer desired (a previous run's
+ *   leftovers) are removed. Entries neither desired nor recorded are foreign: left alone.
  * - checker events and reloads: re-plan against the mirror of the kernel (no dump)
  *   and apply the difference, coalescing bursts into one pass.
  * - drift repair (periodic): re-dump, put back what was removed or changed behind
@@ -86,6 +98,9 @@ function operationKey(operation: IpvsOperation): string {
  * - stop: `lvs_flush_on_stop all` flushes, `vs` removes every configured service,
  *   otherwise Vigil removes what it owns unless `--dont-release-ipvs`.
  * - `lvs_sync_daemon`: the sync daemon follows the VRRP instance's role.
+ * - the ownership record follows each pass that changes what Vigil owns: before the kernel
+ *   is sent additions (so a crash right after them still leaves them recorded), and after
+ *   it answered. At stop it is emptied by a release, and kept with `-I`.
  */
 export class IpvsSync {
   private config: VigilConfig;
@@ -106,6 +121,17 @@ export class IpvsSync {
   private lastPass: IpvsSyncPass | null = null;
   private lastError: string | null = null;
   private unsubscribers: (() => void)[] = [];
+  /**
+   * The record is written only once start has read it and seen the kernel: a sync whose start
+   * failed earlier must not overwrite a previous run's record with its own empty ownership.
+   */
+  private ownershipSettled = false;
+  /** The ownership last written to the record (its serialised text); null: unknown, write next time. */
+  private recordedOwnership: string | null = null;
+  /** The last failure to write the record, so that a failing disk warns once, not every pass. */
+  private ownershipWriteError: string | null = null;
+  /** Keys (service, or service>dest) of the previous run's leftovers the start pass removes. */
+  private readonly leftovers = new Set<string>();
 
   constructor(private readonly options: IpvsSyncOptions) {
     this.config = options.config;
@@ -175,9 +201,13 @@ export class IpvsSync {
         this.log.info({}, 'IPVS: flushing the kernel table at start (lvs_flush)');
       }
       await this.applyTimeouts();
+      const recorded = await this.loadOwnershipRecord();
       const current = await this.options.kernel.dumpTable({ counters: false });
       if (this.options.adoptConfigured === true) this.adoptConfigured(current);
+      if (recorded !== null) this.adoptRecorded(recorded, current);
+      this.ownershipSettled = true;
       const pass = await this.pass('start', current);
+      this.leftovers.clear();
       this.running = true;
       this.starting = false;
       this.armDriftRepair();
@@ -220,6 +250,8 @@ export class IpvsSync {
       const global = this.config.global;
       if (global.lvsFlushOnStop === 'all') {
         await this.options.kernel.flush();
+        this.ownedServices.clear();
+        this.ownedDests.clear();
         this.log.info({}, 'IPVS: flushing the kernel table on stop (lvs_flush_on_stop)');
       } else if (global.lvsFlushOnStop === 'vs') {
         const configured = new Set(this.desired().table.map((e) => ipvsServiceKey(e.service)));
@@ -237,6 +269,8 @@ export class IpvsSync {
       } else {
         this.log.info({ services: this.ownedServices.size }, 'IPVS: leaving virtual servers in place (--dont-release-ipvs)');
       }
+      // After a release the record is empty; with -I it keeps naming what stays in the kernel.
+      await this.persistOwnership([]);
       await this.daemon.stop().catch((e: unknown) => {
         this.lastError = (e as Error).message;
       });
@@ -303,8 +337,10 @@ export class IpvsSync {
     } else if (current !== null) {
       this.mirror.replace(current);
     }
+    await this.persistOwnership(operations);
     const failures = await this.send(reason, operations);
     this.adoptDesired(desired);
+    await this.persistOwnership([]);
     const result: IpvsSyncPass = { reason, operations: operations.length, failures, restored };
     this.record(result);
     return result;
@@ -334,6 +370,79 @@ export class IpvsSync {
       if (dests === undefined) continue;
       this.ownedServices.add(ipvsServiceKey(entry.service));
       for (const dest of entry.dests) if (dests.has(ipvsDestKey(dest))) this.ownedDests.add(ipvsServiceDestKey(entry.service, dest));
+    }
+  }
+
+  /** Reads the record at start; a missing one is normal, an unusable one is named and ignored. */
+  private async loadOwnershipRecord(): Promise<IpvsOwnership | null> {
+    const store = this.options.ownership;
+    if (store === undefined) return null;
+    const loaded = await store.load();
+    switch (loaded.kind) {
+      case 'found':
+        this.recordedOwnership = serialiseIpvsOwnership(loaded.owned);
+        return loaded.owned;
+      case 'missing':
+        this.log.debug({ path: store.location }, `IPVS: no ownership record at ${store.location} (first run since boot)`);
+        return null;
+      case 'ignored':
+        this.log.warn({ path: store.location, reason: loaded.reason }, `IPVS: ignoring the ownership record ${store.location}: ${loaded.reason}; entries not in the configuration are left alone`);
+        return null;
+    }
+  }
+
+  /**
+   * Recorded entries still in the kernel were a previous run's: Vigil owns them again, and
+   * those no longer desired are leftovers the start pass removes. Unrecorded ones stay foreign.
+   */
+  private adoptRecorded(recorded: IpvsOwnership, current: IpvsTable): void {
+    const desired = this.desired().table;
+    const wantedServices = new Set(desired.map((e) => ipvsServiceKey(e.service)));
+    const wantedDests = new Set(desired.flatMap((e) => e.dests.map((d) => ipvsServiceDestKey(e.service, d))));
+    for (const entry of current) {
+      const serviceKey = ipvsServiceKey(entry.service);
+      if (recorded.services.has(serviceKey)) {
+        this.ownedServices.add(serviceKey);
+        if (!wantedServices.has(serviceKey)) this.leftovers.add(serviceKey);
+      }
+      for (const dest of entry.dests) {
+        const destKey = ipvsServiceDestKey(entry.service, dest);
+        if (!recorded.dests.has(destKey)) continue;
+        this.ownedDests.add(destKey);
+        if (!wantedDests.has(destKey)) this.leftovers.add(destKey);
+      }
+    }
+    if (this.leftovers.size > 0) {
+      this.log.info({ entries: this.leftovers.size }, `IPVS: ${this.leftovers.size} entr${this.leftovers.size === 1 ? 'y' : 'ies'} of a previous run (recorded in ${this.options.ownership?.location ?? 'the ownership record'}) no longer desired; removing`);
+    }
+  }
+
+  /**
+   * Writes what Vigil owns, plus the additions about to be sent (`pending`), when that differs
+   * from the record. One write per change of a pass, never per operation. A failed write is
+   * warned about once and retried at the next pass: the kernel work goes on regardless.
+   */
+  private async persistOwnership(pending: readonly IpvsOperation[]): Promise<void> {
+    const store = this.options.ownership;
+    if (store === undefined || !this.ownershipSettled) return;
+    const owned = { services: new Set(this.ownedServices), dests: new Set(this.ownedDests) };
+    for (const op of pending) {
+      if (op.kind === 'add-service') owned.services.add(ipvsServiceKey(op.service));
+      else if (op.kind === 'add-dest') owned.dests.add(ipvsServiceDestKey(op.service, op.dest));
+    }
+    const text = serialiseIpvsOwnership(owned);
+    if (text === this.recordedOwnership) return;
+    try {
+      await store.save(owned);
+      this.recordedOwnership = text;
+      if (this.ownershipWriteError !== null) this.log.info({ path: store.location }, `IPVS: ownership record ${store.location} written again`);
+      this.ownershipWriteError = null;
+    } catch (e) {
+      const message = (e as Error).message;
+      if (message !== this.ownershipWriteError) {
+        this.log.warn({ path: store.location, code: (e as VigilError).code }, `IPVS: ${message}; a restart may leave this run's entries behind`);
+      }
+      this.ownershipWriteError = message;
     }
   }
 
@@ -405,7 +514,7 @@ export class IpvsSync {
         case 'delete-service':
           this.ownedServices.delete(serviceKey);
           for (const key of [...this.ownedDests]) if (key.startsWith(`${serviceKey}>`)) this.ownedDests.delete(key);
-          this.log.info({ reason }, `Removing Virtual Server ${serviceText(op.service)}`);
+          this.log.info({ reason }, `Removing Virtual Server ${serviceText(op.service)}${this.leftoverNote(serviceKey)}`);
           break;
         case 'add-dest':
           this.ownedDests.add(ipvsServiceDestKey(op.service, op.dest));
@@ -416,7 +525,7 @@ export class IpvsSync {
           break;
         case 'delete-dest':
           this.ownedDests.delete(ipvsServiceDestKey(op.service, op.dest));
-          this.log.info({ reason }, `Removing service ${destText(op.service, op.dest)} from VS ${serviceText(op.service)}`);
+          this.log.info({ reason }, `Removing service ${destText(op.service, op.dest)} from VS ${serviceText(op.service)}${this.leftoverNote(ipvsServiceDestKey(op.service, op.dest))}`);
           break;
       }
     }
@@ -431,6 +540,10 @@ export class IpvsSync {
     }
     if (failures.length > 0) this.lastError = failures[0] ?? null;
     return failures;
+  }
+
+  private leftoverNote(key: string): string {
+    return this.leftovers.has(key) ? ' (left over from a previous run)' : '';
   }
 }
 

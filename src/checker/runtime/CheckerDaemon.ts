@@ -24,6 +24,11 @@ export interface CheckerDaemonOptions {
   readonly log: CheckerLog & IpvsLog;
   /** `-I` / `--dont-release-ipvs`. */
   readonly dontReleaseIpvs: boolean;
+  /**
+   * Path of the IPVS ownership record (ipvs-owned.json in the run directory), so that a
+   * restart removes this run's entries the new configuration drops. Absent: not kept.
+   */
+  readonly ipvsOwnershipRecord?: string;
   /** States to start from instead of fresh ones: the last snapshot of a crashed predecessor (respawn). */
   readonly carryOver?: CheckerSnapshot | null;
   /** Metric events (probe results, IPVS passes); the child forwards them to the parent. */
@@ -185,6 +190,7 @@ export class CheckerDaemon {
       dontReleaseIpvs: this.options.dontReleaseIpvs,
       adoptConfigured: this.options.carryOver != null,
       onPass: (pass) => this.options.metrics?.ipvsPass(pass),
+      ...(this.options.ipvsOwnershipRecord !== undefined && { ownershipRecord: this.options.ipvsOwnershipRecord }),
       ...(this.options.ipvsClient !== undefined && { client: this.options.ipvsClient }),
       ...(this.options.timers !== undefined && { timers: this.options.timers }),
       ...(this.options.driftRepairIntervalMs !== undefined && { driftRepairIntervalMs: this.options.driftRepairIntervalMs }),

@@ -3,6 +3,7 @@ import type { VigilError } from '../../core/VigilError.js';
 import type { NetlinkTimers } from '../../netlink/NetlinkTimers.js';
 import { IpvsClient, type IpvsClientOptions } from '../../ipvs/IpvsClient.js';
 import type { IpvsLog } from '../../ipvs/IpvsLog.js';
+import { IpvsOwnershipStore } from '../../ipvs/IpvsOwnershipStore.js';
 import { IpvsSync, type IpvsSyncPass } from '../../ipvs/IpvsSync.js';
 import type { CheckerOutput } from '../CheckerOutput.js';
 
@@ -15,6 +16,8 @@ export interface CheckerIpvsOptions {
   /** Taking over from a crashed predecessor: own what the configuration describes (IpvsSyncOptions.adoptConfigured). */
   readonly adoptConfigured: boolean;
   readonly onPass: (pass: IpvsSyncPass) => void;
+  /** The ownership record's path (IpvsSyncOptions.ownership); absent: ownership is not kept across restarts. */
+  readonly ownershipRecord?: string;
   readonly client?: IpvsClientOptions;
   readonly timers?: NetlinkTimers;
   readonly driftRepairIntervalMs?: number;
@@ -46,6 +49,7 @@ export async function connectCheckerIpvs(options: CheckerIpvsOptions): Promise<C
     dontReleaseIpvs: options.dontReleaseIpvs,
     adoptConfigured: options.adoptConfigured,
     onPass: options.onPass,
+    ...(options.ownershipRecord !== undefined && { ownership: new IpvsOwnershipStore(options.ownershipRecord) }),
     ...(options.timers !== undefined && { timers: options.timers }),
     ...(options.driftRepairIntervalMs !== undefined && { driftRepairIntervalMs: options.driftRepairIntervalMs }),
   });

@@ -1,10 +1,12 @@
+import { dirname } from 'node:path';
 import { modelFromParsed } from '../../config/loadConfig.js';
 import { parseAnyConfigFile } from '../../config/parseAnyConfigFile.js';
 import { isVigilError } from '../../core/VigilError.js';
 import { IpvsClient, type IpvsDumpOptions, type IpvsLiveTable } from '../../ipvs/IpvsClient.js';
 import type { IpvsInfo } from '../../ipvs/IpvsModel.js';
+import { ipvsOwnershipPath, IpvsOwnershipStore, type IpvsOwnershipLoad } from '../../ipvs/IpvsOwnershipStore.js';
 import { planReload } from '../../ipvs/ReloadPlan.js';
-import { DEFAULT_CONFIG_FILE } from '../CliOptions.js';
+import { DEFAULT_CONFIG_FILE, defaultDaemonOptions } from '../CliOptions.js';
 import { EXIT_CONFIG_ERRORS, EXIT_USAGE, renderDiagnosticsText } from '../DiagnosticReport.js';
 import type { CommandIo } from './CommandIo.js';
 import { formatReloadPlan, formatReloadPlanJson } from './ipvsDiffFormat.js';
@@ -19,23 +21,36 @@ export interface IpvsCommandKernel {
 
 export interface IpvsCommandDeps {
   readonly openKernel?: () => Promise<IpvsCommandKernel>;
+  /** Reads the ownership record at a path (default: IpvsOwnershipStore). */
+  readonly loadOwnershipRecord?: (path: string) => Promise<IpvsOwnershipLoad>;
+}
+
+/** What the global flags before `ipvs` already gave (`-f`, `-i`, `--json`, `-p`). */
+export interface IpvsCommandDefaults {
+  readonly configFile?: string;
+  readonly configId?: string;
+  readonly json?: boolean;
+  /** `-p`: the daemon's run directory is its directory, and the ownership record lives there. */
+  readonly pidFile?: string;
 }
 
 /** Exit status when the kernel cannot be asked (no IPVS, no privilege, a failed dump). */
 export const EXIT_IPVS_UNAVAILABLE = 1;
 
 export const IPVS_USAGE = `Usage: vigil ipvs list [--stats|--rate] [--exact] [--json]
-       vigil ipvs diff [-f FILE] [--json]
+       vigil ipvs diff [-f FILE] [-p PIDFILE] [--json]
 
   list   the kernel's IPVS table in ipvsadm -Ln's layout
   diff   the operations a reload with FILE (default ${DEFAULT_CONFIG_FILE}) would apply to the
-         live table, as ipvsadm commands; nothing is changed`;
+         live table, as ipvsadm commands; nothing is changed. Entries a previous Vigil run
+         left behind (named by ipvs-owned.json beside PIDFILE, default
+         ${defaultDaemonOptions().pidFile}) are shown as removed`;
 
 type IpvsRequest =
   | { readonly verb: 'list'; readonly mode: IpvsListMode; readonly exact: boolean; readonly json: boolean }
-  | { readonly verb: 'diff'; readonly file: string; readonly json: boolean; readonly configId?: string };
+  | { readonly verb: 'diff'; readonly file: string; readonly pidFile: string; readonly json: boolean; readonly configId?: string };
 
-function parse(args: readonly string[], defaults: { configFile?: string; configId?: string; json?: boolean }): IpvsRequest | string {
+function parse(args: readonly string[], defaults: IpvsCommandDefaults): IpvsRequest | string {
   const [verb, ...rest] = args;
   let json = defaults.json ?? false;
   if (verb === 'list') {
@@ -55,17 +70,20 @@ function parse(args: readonly string[], defaults: { configFile?: string; configI
   }
   if (verb === 'diff') {
     let file = defaults.configFile ?? DEFAULT_CONFIG_FILE;
+    let pidFile = defaults.pidFile ?? defaultDaemonOptions().pidFile;
     for (let i = 0; i < rest.length; i++) {
       const arg = rest[i] as string;
-      if (arg === '-f' || arg === '--use-file') {
+      if (arg === '-f' || arg === '--use-file' || arg === '-p' || arg === '--pid') {
         const value = rest[++i];
         if (value === undefined) return `'${arg}' needs a file`;
-        file = value;
+        if (arg === '-f' || arg === '--use-file') file = value;
+        else pidFile = value;
       } else if (arg.startsWith('--use-file=')) file = arg.slice('--use-file='.length);
+      else if (arg.startsWith('--pid=')) pidFile = arg.slice('--pid='.length);
       else if (arg === '--json') json = true;
       else return `unknown option '${arg}' for 'vigil ipvs diff'`;
     }
-    return { verb, file, json, ...(defaults.configId !== undefined && { configId: defaults.configId }) };
+    return { verb, file, pidFile, json, ...(defaults.configId !== undefined && { configId: defaults.configId }) };
   }
   return verb === undefined ? 'missing verb' : `unknown verb '${verb}'`;
 }
@@ -96,7 +114,7 @@ async function withKernel(io: CommandIo, deps: IpvsCommandDeps, use: (kernel: Ip
 export async function runIpvsCommand(
   args: readonly string[],
   io: CommandIo,
-  defaults: { configFile?: string; configId?: string; json?: boolean } = {},
+  defaults: IpvsCommandDefaults = {},
   deps: IpvsCommandDeps = {},
 ): Promise<number> {
   const request = parse(args, defaults);
@@ -117,9 +135,12 @@ export async function runIpvsCommand(
     return EXIT_CONFIG_ERRORS;
   }
   const model = loaded.model;
+  const recordPath = ipvsOwnershipPath(dirname(request.pidFile));
+  const load = await (deps.loadOwnershipRecord ?? ((path: string) => new IpvsOwnershipStore(path).load()))(recordPath);
+  const record = { path: recordPath, load };
   return withKernel(io, deps, async (kernel) => {
-    const plan = planReload(model, await kernel.dumpTable({ counters: false }));
-    io.stdout(request.json ? formatReloadPlanJson(plan) : formatReloadPlan(plan));
+    const plan = planReload(model, await kernel.dumpTable({ counters: false }), { recorded: load.kind === 'found' ? load.owned : null });
+    io.stdout(request.json ? formatReloadPlanJson(plan, record) : formatReloadPlan(plan, record));
     return 0;
   });
 }

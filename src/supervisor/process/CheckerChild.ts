@@ -1,6 +1,8 @@
+import { dirname } from 'node:path';
 import type { CheckerSnapshot } from '../../checker/CheckerOutput.js';
 import { CheckerDaemon } from '../../checker/runtime/CheckerDaemon.js';
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
+import { ipvsOwnershipPath } from '../../ipvs/IpvsOwnershipStore.js';
 import type { Logger } from '../../log/Logger.js';
 import { errorRecord, type ChildMessage, type ChildReloadResult, type ChildRunOptions, type ChildStatusPart } from './ChildMessages.js';
 import type { ChildSide } from './ChildSide.js';
@@ -25,7 +27,9 @@ export async function startCheckerChild(
   const metrics = new MetricsForwarder((events) => send({ type: 'metrics', events }));
   let daemon: CheckerDaemon;
   try {
-    daemon = await CheckerDaemon.start({ config, log, dontReleaseIpvs: options.dontReleaseIpvs, carryOver, metrics });
+    // The run directory is the one of the child's pid file (`-c`, /run/vigil by default).
+    const ipvsOwnershipRecord = ipvsOwnershipPath(dirname(options.pidFile));
+    daemon = await CheckerDaemon.start({ config, log, dontReleaseIpvs: options.dontReleaseIpvs, ipvsOwnershipRecord, carryOver, metrics });
   } catch (e) {
     const error = e as { code?: string; message?: string };
     return { ok: false, errors: [{ code: error.code ?? 'CHECKER_START_FAILED', message: error.message ?? String(e) }] };
