@@ -50,6 +50,8 @@ export interface SimulatedHostSpec {
   readonly options?: VrrpEngineOptions;
   /** Extra interfaces (beyond eth0) the host has, e.g. for track_interface. */
   readonly extraInterfaces?: readonly string[];
+  /** Link-local addresses already on extra interfaces at start (an IPv6 vmac's own address). */
+  readonly linkLocals?: readonly { readonly ifname: string; readonly address: string }[];
 }
 
 /** One simulated director: interfaces, addresses, a virtual clock, fakes for every port. */
@@ -87,6 +89,7 @@ export class SimulatedHost implements InterfaceView {
     this.addresses.push(address(eth0, AF_INET, `192.0.2.${spec.n}`, 24, RT_SCOPE_UNIVERSE, 0));
     this.addresses.push(address(eth0, AF_INET6, `2001:db8::${spec.n.toString(16)}`, 64, RT_SCOPE_UNIVERSE, 0));
     this.addresses.push(address(eth0, AF_INET6, `fe80::${spec.n.toString(16)}`, 64, RT_SCOPE_LINK, 0));
+    for (const ll of spec.linkLocals ?? []) this.addresses.push(address(this.links.get(ll.ifname)?.ifindex ?? -1, AF_INET6, ll.address, 64, RT_SCOPE_LINK, 0));
   }
 
   get name(): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeArpFrame } from '../../../../src/vrrp/codec/GratuitousArpCodec.js';
+import { decodeNaFrame } from '../../../../src/vrrp/codec/UnsolicitedNaCodec.js';
 import { configFrom } from './ConfigText.js';
 import { SimulatedLan } from './SimulatedLan.js';
 
@@ -75,11 +76,44 @@ describe('VrrpEngine with use_vmac (the daemon has created the macvlan)', () => 
     expect(() => lan.add({ name: 'd1', n: 1, config: conf(150, 'use_vmac vmac-web') })).toThrow(/\(VI_1\) VMAC interface vmac-web does not exist/);
   });
 
-  it('IPv6 instances keep running on the parent with a warning (not supported yet)', async () => {
+  it('IPv6: adverts on the vmac from the vmac\'s own link-local, the VIP on the vmac, NAs sent there with its MAC; no warning', async () => {
     const lan = new SimulatedLan();
-    const d1 = lan.add({ name: 'd1', n: 1, config: conf(150, 'use_vmac', true) });
+    // What VmacInterfaces gives each vmac; distinct from the parents' fe80::N so the source is seen to come from the vmac.
+    const d1 = lan.add({ name: 'd1', n: 1, config: conf(150, 'use_vmac', true), extraInterfaces: ['vrrp.51'], linkLocals: [{ ifname: 'vrrp.51', address: 'fe80::ff:fe00:1' }] });
+    const d2 = lan.add({ name: 'd2', n: 2, config: conf(100, 'use_vmac', true), extraInterfaces: ['vrrp.51'], linkLocals: [{ ifname: 'vrrp.51', address: 'fe80::ff:fe00:2' }] });
     await lan.startAll();
+    await lan.until(() => lan.masters().length > 0, 10_000);
+    await lan.advance(3_000);
+    expect(lan.masters()).toEqual(['d1']);
+    expect(d2.state()).toBe('BACKUP');
+    expect(d1.transports.map((t) => t.ifname)).toEqual(['vrrp.51']);
+    expect(d1.engine.status()[0]).toMatchObject({ interface: 'vrrp.51', source: 'fe80::ff:fe00:1' });
+    expect(new Set(lan.advertsFrom('d1').map((w) => w.advert.src))).toEqual(new Set(['fe80::ff:fe00:1']));
+    expect(d1.addressesOf(VMAC_IFINDEX).map((a) => a.address)).toContain('2001:db8::100');
+    expect(d1.addressesOf(2).map((a) => a.address)).not.toContain('2001:db8::100');
+    const nas = d1.frames.filter((f) => decodeNaFrame(f.frame).ok);
+    expect(nas.length).toBeGreaterThan(0);
+    for (const f of nas) {
+      const na = decodeNaFrame(f.frame);
+      expect(f.ifname).toBe('vrrp.51');
+      expect(na.ok && [na.na.target, na.ethernet.src, na.na.targetMac]).toEqual(['2001:db8::100', d1.hardwareAddress('vrrp.51'), d1.hardwareAddress('vrrp.51')]);
+    }
+    expect(d1.log.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('IPv6 vmac_xmit_base: adverts on the parent from its link-local, the VIP still on the vmac', async () => {
+    const lan = new SimulatedLan();
+    const d1 = lan.add({ name: 'd1', n: 1, config: conf(150, 'use_vmac\n  vmac_xmit_base', true), extraInterfaces: ['vrrp.51'] });
+    await lan.startAll();
+    await lan.until(() => lan.masters().length > 0, 10_000);
+    await lan.advance(1_000);
     expect(d1.transports.map((t) => t.ifname)).toEqual(['eth0']);
-    expect(d1.logged(/use_vmac with IPv6 is not supported yet; running on eth0 itself/)).toHaveLength(1);
+    expect(d1.engine.status()[0]).toMatchObject({ source: 'fe80::1' });
+    expect(d1.addressesOf(VMAC_IFINDEX).map((a) => a.address)).toEqual(['2001:db8::100']);
+  });
+
+  it('IPv6: a vmac without its own address is a start-up error (it would otherwise send from an address it does not hold)', () => {
+    const lan = new SimulatedLan();
+    expect(() => lan.add({ name: 'd1', n: 1, config: conf(150, 'use_vmac', true), extraInterfaces: ['vrrp.51'] })).toThrow(/vrrp\.51 has no IPv6 link-local address/);
   });
 });
