@@ -1,3 +1,4 @@
+import { unimplementedKeyword } from './UnimplementedKeywords.js';
 import type { Statement } from '../ConfigAst.js';
 import type { DiagnosticSink } from './ModelDiagnostics.js';
 import { suggestKeyword } from './KeywordSuggestion.js';
@@ -25,8 +26,10 @@ export interface WalkOptions {
   /** Name of the enclosing block for messages, e.g. `vrrp_instance`. */
   readonly blockName: string;
   /**
-   * keepalived keywords valid here that Vigil does not act on: accepted with a note and handed to
-   * `onPassThrough`, never reported as unknown.
+   * keepalived keywords valid here that Vigil does not act on: never reported as unknown,
+   * handed to `onPassThrough`, and reported with the severity UnimplementedKeywords.ts gives
+   * them (a note, a warning saying what is lost, or an error when ignoring it would change
+   * the election or the wire).
    */
   readonly passThrough?: ReadonlySet<string>;
   readonly onPassThrough?: (stmt: Statement) => void;
@@ -51,12 +54,14 @@ export function walkBlock<D>(
     const rule = Object.prototype.hasOwnProperty.call(rules, kw) ? rules[kw] : undefined;
     if (!rule) {
       if (options.passThrough?.has(kw)) {
-        sink.note(
-          'unsupported-keyword',
-          stmt.keyword,
-          kw,
-          `'${kw}' is a keepalived keyword that Vigil accepts but does not act on`,
-        );
+        const effect = unimplementedKeyword(options.blockName, kw);
+        if (effect.severity === 'note') {
+          sink.note('unsupported-keyword', stmt.keyword, kw, `'${kw}' is a keepalived keyword that Vigil accepts but does not act on (${effect.consequence})`);
+        } else if (effect.severity === 'warning') {
+          sink.warning('unsupported-keyword', stmt.keyword, kw, `Vigil does not implement '${kw}': ${effect.consequence}`, effect.hint);
+        } else {
+          sink.error('unsupported-keyword', stmt.keyword, kw, `Vigil does not implement '${kw}': ${effect.consequence}`, effect.hint);
+        }
         options.onPassThrough?.(stmt);
         continue;
       }

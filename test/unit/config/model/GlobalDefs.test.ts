@@ -115,13 +115,14 @@ vrrp_instance VI_1 {
     expect(model?.global.vrrpVersion).toBe(3);
   });
 
-  it('passes through known keywords it does not act on, with a note', () => {
+  it('passes through known keywords it does not act on: a note when nothing is lost, a warning saying what is', () => {
     const { model, diagnostics } = buildFromText('global_defs {\n  bfd_no_swap\n  nftables keepalived\n}');
     expect(model?.global.passThrough.map((p) => [p.keyword, p.args])).toEqual([['bfd_no_swap', []], ['nftables', ['keepalived']]]);
     expect(diagnostics.map((d) => [d.severity, d.code, d.pos?.line])).toEqual([
       ['note', 'unsupported-keyword', 2],
-      ['note', 'unsupported-keyword', 3],
+      ['warning', 'unsupported-keyword', 3],
     ]);
+    expect(diagnostics[1]?.message).toMatch(/no iptables\/nftables\/ipset rules/);
   });
 
   it('lvs_flush_on_stop with no value flushes everything; the old spelling is deprecated', () => {
