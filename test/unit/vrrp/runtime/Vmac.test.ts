@@ -52,16 +52,16 @@ describe('vmacDecision: what use_vmac means for an instance', () => {
     });
   });
 
-  it('IPv6: RFC 5798 §7.3 MAC 00:00:5e:00:02:<VRID>, the configured source kept (canonical) for the vmac', () => {
-    const d = vmacDecision({ ...base, family: 'inet6', useVmac: { name: null, pos }, mcastSrcIp: { address: 'FE80::0:1', pos } }, 'eth0');
+  it('IPv6: RFC 5798 §7.3 MAC 00:00:5e:00:02:<VRID>, the configured source kept for the vmac', () => {
+    const d = vmacDecision({ ...base, family: 'inet6', useVmac: { name: null, pos }, mcastSrcIp: { address: 'fe80::1', family: 'inet6' } }, 'eth0');
     expect(d).toEqual({
       kind: 'vmac',
       plan: { instance: 'VI_1', name: 'vrrp.51', parent: 'eth0', family: 'ipv6', hardwareAddress: '00:00:5e:00:02:33', transmitOnParent: false, configuredSource: 'fe80::1' },
     });
-    const unicast = vmacDecision({ ...base, family: 'inet6', useVmac: { name: null, pos }, unicastSrcIp: { address: '2001:db8::1', pos } }, 'eth0');
+    const unicast = vmacDecision({ ...base, family: 'inet6', useVmac: { name: null, pos }, unicastSrcIp: { address: '2001:db8::1', family: 'inet6' } }, 'eth0');
     expect(unicast.kind === 'vmac' && unicast.plan.configuredSource).toBe('2001:db8::1');
     // An IPv4 instance's source address never lands on its vmac.
-    const v4 = vmacDecision({ ...base, useVmac: { name: null, pos }, mcastSrcIp: { address: '192.0.2.1', pos } }, 'eth0');
+    const v4 = vmacDecision({ ...base, useVmac: { name: null, pos }, mcastSrcIp: { address: '192.0.2.1', family: 'inet' } }, 'eth0');
     expect(v4.kind === 'vmac' && v4.plan.configuredSource).toBeNull();
   });
 });
