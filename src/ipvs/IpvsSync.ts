@@ -412,8 +412,14 @@ export class IpvsSync {
         if (!wantedDests.has(destKey)) this.leftovers.add(destKey);
       }
     }
-    if (this.leftovers.size > 0) {
-      this.log.info({ entries: this.leftovers.size }, `IPVS: ${this.leftovers.size} entr${this.leftovers.size === 1 ? 'y' : 'ies'} of a previous run (recorded in ${this.options.ownership?.location ?? 'the ownership record'}) no longer desired; removing`);
+    // A leftover service takes its dests with it: count those apart only in services that stay.
+    const services = [...this.leftovers].filter((k) => !k.includes('>')).length;
+    const dests = [...this.leftovers].filter((k) => k.includes('>') && !this.leftovers.has(k.slice(0, k.indexOf('>')))).length;
+    if (services + dests > 0) {
+      this.log.info(
+        { services, dests },
+        `IPVS: removing ${services} virtual server(s) and ${dests} real server(s) left over from a previous run (recorded in ${this.options.ownership?.location ?? 'the ownership record'})`,
+      );
     }
   }
 
