@@ -1,49 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { SystemTimerWakeup, type TimeoutFunctions } from '../../../../src/vrrp/runtime/SystemTimerWakeup.js';
+import { SystemTimerWakeup } from '../../../../src/vrrp/runtime/SystemTimerWakeup.js';
+import { FakeTimeouts } from './TimerFakes.js';
 import { SerialTaskQueue } from '../../../../src/vrrp/runtime/SerialTaskQueue.js';
 
-/** Fake timers whose callbacks the test runs, and a clock the test sets. */
-class FakeTimeouts implements TimeoutFunctions {
-  readonly pending = new Map<number, { callback: () => void; delayMs: number | 'immediate' }>();
-  private next = 1;
-  setTimeout(callback: () => void, delayMs: number): unknown {
-    return this.add(callback, delayMs);
-  }
-  setImmediate(callback: () => void): unknown {
-    return this.add(callback, 'immediate');
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  clearImmediate(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  /** How the only pending callback was armed: a delay in ms, or 'immediate'. */
-  armed(): number | 'immediate' | undefined {
-    expect(this.pending.size).toBeLessThanOrEqual(1);
-    return [...this.pending.values()][0]?.delayMs;
-  }
-  /** Runs the only pending callback. */
-  fireOnly(): void {
-    expect(this.pending.size).toBe(1);
-    const [id, entry] = [...this.pending][0] ?? [];
-    if (id === undefined || entry === undefined) return;
-    this.pending.delete(id);
-    entry.callback();
-  }
-  private add(callback: () => void, delayMs: number | 'immediate'): number {
-    const id = this.next++;
-    this.pending.set(id, { callback, delayMs });
-    return id;
-  }
-}
-
-describe('SystemTimerWakeup', () => {
+describe('SystemTimerWakeup without the addon (setTimeout)', () => {
   it('sleeps until a millisecond before the due time, then polls each loop turn until it is reached', () => {
     const clock = { nowMs: 1000.4 };
     const timeouts = new FakeTimeouts();
     let woken = 0;
-    const wakeup = new SystemTimerWakeup(clock, () => woken++, timeouts);
+    const wakeup = new SystemTimerWakeup(clock, () => woken++, { timeouts, timerFd: null });
     wakeup.wakeAt(2000);
     expect(timeouts.armed()).toBe(998); // floor(999.6 - 1)
     clock.nowMs = 1999.1;
@@ -63,7 +28,7 @@ describe('SystemTimerWakeup', () => {
     const clock = { nowMs: 0 };
     const timeouts = new FakeTimeouts();
     let woken = 0;
-    const wakeup = new SystemTimerWakeup(clock, () => woken++, timeouts);
+    const wakeup = new SystemTimerWakeup(clock, () => woken++, { timeouts, timerFd: null });
     wakeup.wakeAt(100);
     clock.nowMs = 97; // the loop's cached time lagged: the timeout ran 3 ms early
     timeouts.fireOnly();
@@ -74,7 +39,7 @@ describe('SystemTimerWakeup', () => {
   it('computes each delay from the absolute due time, so lateness does not accumulate', () => {
     const clock = { nowMs: 0 };
     const timeouts = new FakeTimeouts();
-    const wakeup = new SystemTimerWakeup(clock, () => undefined, timeouts);
+    const wakeup = new SystemTimerWakeup(clock, () => undefined, { timeouts, timerFd: null });
     wakeup.wakeAt(1000);
     clock.nowMs = 1007; // woke 7 ms late
     timeouts.fireOnly();
@@ -86,7 +51,7 @@ describe('SystemTimerWakeup', () => {
     const clock = { nowMs: 50 };
     const timeouts = new FakeTimeouts();
     let woken = 0;
-    const wakeup = new SystemTimerWakeup(clock, () => woken++, timeouts);
+    const wakeup = new SystemTimerWakeup(clock, () => woken++, { timeouts, timerFd: null });
     wakeup.wakeAt(10);
     expect(timeouts.armed()).toBe('immediate');
     wakeup.wakeAt(500);
