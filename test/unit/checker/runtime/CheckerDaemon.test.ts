@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckerOutputEvent } from '../../../../src/checker/CheckerOutput.js';
 import type { ProbeOutcome } from '../../../../src/checker/probe/ProbeOutcome.js';
+import { parseIpvsOwnership } from '../../../../src/ipvs/IpvsOwnershipRecord.js';
+import { ipvsOwnershipPath } from '../../../../src/ipvs/IpvsOwnershipStore.js';
 import { FakeIpvsKernel } from '../../../../src/ipvs/testing/FakeIpvsKernel.js';
 import { configFrom } from '../support/ConfigFixture.js';
 import { FAIL, FakeAddresses, startBed, tableKeys } from './DaemonBed.js';
@@ -235,6 +240,31 @@ describe('CheckerDaemon', () => {
     const again = await bed.daemon.reload(configFrom(WEB));
     expect(again.ok).toBe(false);
     if (!again.ok) expect(again.errors[0]?.code).toBe('CHECKER_STOPPING');
+  });
+
+  it('a restart after -I with a virtual server dropped removes it (ipvs-owned.json), and not a foreign one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-checker-run-'));
+    try {
+      const kernel = new FakeIpvsKernel();
+      const record = ipvsOwnershipPath(dir);
+      // Another tool's service, programmed by a daemon that keeps no record.
+      const other = await startBed(configFrom(DNS.replace('192.0.2.7', '203.0.113.7')), { kernel, dontReleaseIpvs: true });
+      await other.daemon.stop();
+      const first = await startBed(configFrom(WEB + DNS), { kernel, dontReleaseIpvs: true, ipvsOwnershipRecord: record });
+      await first.daemon.stop();
+      const written = parseIpvsOwnership(readFileSync(record, 'utf8'));
+      expect(written.ok && [...written.owned.services].sort()).toEqual([SVC, 'udp|192.0.2.7|53']);
+
+      const second = await startBed(configFrom(WEB), { kernel, ipvsOwnershipRecord: record });
+      expect(tableKeys(kernel.table())).toEqual([SVC, RS2, RS3, 'udp|203.0.113.7|53', 'udp|203.0.113.7|53>198.51.100.9|53|w1']);
+      expect(second.log.matching(/left over from a previous run\)$/)).toEqual(['info Removing Virtual Server [192.0.2.7]:udp:53 (left over from a previous run)']);
+      await second.daemon.stop();
+      const emptied = parseIpvsOwnership(readFileSync(record, 'utf8'));
+      expect(emptied.ok && emptied.owned).toEqual({ services: new Set(), dests: new Set() });
+      expect(tableKeys(kernel.table())).toEqual(['udp|203.0.113.7|53', 'udp|203.0.113.7|53>198.51.100.9|53|w1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with -I stop leaves the entries in place and runs the omega notifiers only', async () => {

@@ -78,6 +78,8 @@ export interface BedOptions {
   readonly ipvsRegistered?: boolean;
   readonly carryOver?: CheckerSnapshot | null;
   readonly dontReleaseIpvs?: boolean;
+  /** Path of the IPVS ownership record (kept across beds sharing a kernel, as across restarts). */
+  readonly ipvsOwnershipRecord?: string;
   readonly addresses?: FakeAddresses;
   readonly probeWaitMs?: number;
 }
@@ -118,6 +120,7 @@ export async function startBed(config: VigilConfig, options: BedOptions = {}): P
     config,
     log,
     dontReleaseIpvs: options.dontReleaseIpvs ?? false,
+    ...(options.ipvsOwnershipRecord !== undefined && { ipvsOwnershipRecord: options.ipvsOwnershipRecord }),
     carryOver: options.carryOver ?? null,
     metrics: { checkerResult: (r) => results.push(r), ipvsPass: (p) => passes.push(p) },
     ipvsClient: { open: fakeIpvsTransport(kernel, { ipvsRegistered: options.ipvsRegistered ?? true }).open },
