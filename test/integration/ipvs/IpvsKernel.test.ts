@@ -168,5 +168,9 @@ describe.skipIf(skipReason !== null && !mustRun)('IPVS against a real kernel (De
     it('leaves no VIP and no owned IPVS entry behind on SIGTERM', () => {
       expectCheck('SIGTERM: exit 0, no VIP and no owned IPVS entry left, foreign entries kept', daemonReport);
     });
+
+    it('removes a previous run’s leftover after -I and a restart with the service dropped, foreign entries kept', () => {
+      expectCheck('a restart after -I without the 443 service removes that leftover (ipvs-owned.json), foreign entries kept', daemonReport);
+    });
   });
 });

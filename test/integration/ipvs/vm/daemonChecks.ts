@@ -1,10 +1,11 @@
 // Runs INSIDE the kernel VM (as root, Linux 6.1 with IPVS), after ipvsKernelChecks in the
 // same boot: the whole daemon (parent, VRRP child, Healthcheck child) programs IPVS from
 // a keepalived.conf, reloads on SIGHUP, survives kill -9 of its checker child, and on
-// SIGTERM leaves neither its VIP nor its IPVS entries behind. Writes a JSON report
-// (argv[2]) for test/integration/ipvs/IpvsKernel.test.ts.
+// SIGTERM leaves neither its VIP nor its IPVS entries behind; then, stopped with -I and
+// restarted with a file lacking a virtual server, it removes that leftover (ipvs-owned.json)
+// and nothing foreign. Writes a JSON report (argv[2]) for test/integration/ipvs/IpvsKernel.test.ts.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,31 @@ function saved(): string {
 
 function vipPresent(): boolean {
   return ip('-4', 'addr', 'show', 'dev', 'vg0').includes('192.0.2.100/24');
+}
+
+const DAEMON_ARGS = ['-n', '-l', '-f', CONF, '-p', join(RUN, 'vigil.pid'), '-r', join(RUN, 'vrrp.pid'), '-c', join(RUN, 'checkers.pid'), '--metrics=off'];
+
+interface RunningDaemon {
+  readonly process: ChildProcess;
+  output(): string;
+  exitCode(): number | null;
+}
+
+function startDaemon(extraArgs: readonly string[] = []): RunningDaemon {
+  let output = '';
+  let exitCode: number | null = null;
+  const child = spawn(process.execPath, [resolve(repoRoot, 'dist/src/cli/main.js'), ...DAEMON_ARGS, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  child.on('exit', (code) => (exitCode = code));
+  return { process: child, output: () => output, exitCode: () => exitCode };
+}
+
+/** SIGTERM and wait for the exit; the exit code (null when it did not exit in time). */
+async function stopDaemon(daemon: RunningDaemon): Promise<number | null> {
+  daemon.process.kill('SIGTERM');
+  await until('the daemon to exit', () => daemon.exitCode() !== null);
+  return daemon.exitCode();
 }
 
 function pidIn(file: string): number {
@@ -178,6 +204,42 @@ async function main(): Promise<void> {
   await report.timed('stop', () => until('the daemon to exit', () => exitCode !== null));
   const remaining = saved();
   report.check('SIGTERM: exit 0, no VIP and no owned IPVS entry left, foreign entries kept', exitCode === 0 && !vipPresent() && remaining === `${FOREIGN.join('\n')}\n`, `exit ${String(exitCode)}\n${remaining}`);
+
+  // Ownership across restarts: stopped with -I, restarted with the 443 service gone from the file.
+  writeFileSync(CONF, config([18081, 18082], true));
+  const kept = startDaemon(['-I']);
+  const bothServices = (text: string): boolean => both(text) && text.includes('-a -t 192.0.2.100:443 -r 127.0.0.1:18082 -m -w 1');
+  await report.timed('-I run to table', () => until('both services', () => bothServices(saved())));
+  const keptExit = await stopDaemon(kept);
+  const afterKept = saved();
+  const recordPath = join(RUN, 'ipvs-owned.json');
+  const record = readFileSync(recordPath, 'utf8');
+  const recordMode = statSync(recordPath).mode & 0o777;
+  writeFileSync(CONF, config([18081, 18082], false));
+  const diff = execFileSync(process.execPath, [resolve(repoRoot, 'dist/src/cli/main.js'), 'ipvs', 'diff', '-f', CONF, '-p', join(RUN, 'vigil.pid')], { encoding: 'utf8' });
+  const restarted = startDaemon();
+  const leftoverGone = (text: string): boolean => !text.includes('192.0.2.100:443') && both(text);
+  await report.timed('restart to leftover removed', () => until('the 443 leftover to go', () => leftoverGone(saved())));
+  // A few more check rounds: the foreign service must still be there afterwards.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const afterRestart = saved();
+  const restartedExit = await stopDaemon(restarted);
+  const finalTable = saved();
+  report.check(
+    'a restart after -I without the 443 service removes that leftover (ipvs-owned.json), foreign entries kept',
+    keptExit === 0 &&
+      bothServices(afterKept) &&
+      recordMode === 0o600 &&
+      record.includes('"tcp|192.0.2.100|443"') &&
+      diff.includes('# would be removed (left over from a previous Vigil run): -t 192.0.2.100:443') &&
+      diff.includes('# not in the configuration, left alone: -t 203.0.113.60:25') &&
+      leftoverGone(afterRestart) &&
+      FOREIGN.every((r) => afterRestart.includes(r)) &&
+      restarted.output().includes('Removing Virtual Server [192.0.2.100]:tcp:443 (left over from a previous run)') &&
+      restartedExit === 0 &&
+      finalTable === `${FOREIGN.join('\n')}\n`,
+    `-I exit ${String(keptExit)}, record mode ${recordMode.toString(8)}\n${record}\nafter -I:\n${afterKept}\ndiff:\n${diff}\nafter restart:\n${afterRestart}\nrestart exit ${String(restartedExit)}, final:\n${finalTable}\n${restarted.output().slice(-2000)}`,
+  );
 
   for (const s of servers.values()) s.close();
   ipvsadm('-C');
