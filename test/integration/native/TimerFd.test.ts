@@ -98,15 +98,17 @@ describe('vigil_net timerfd', () => {
   it('fires at once (never inside arm) for a deadline already passed, and can be armed again from its callback', async () => {
     const expiries: bigint[] = [];
     const deadlines: bigint[] = [];
+    let rearm: (deadline: bigint) => number = () => EBADF;
     const timer = addon.openTimerFd(() => {
       expiries.push(addon.monotonicNowNs());
       if (expiries.length < 3) {
         const next = addon.monotonicNowNs() + 2_000_000n;
         deadlines.push(next);
-        timer.arm(next);
+        expect(rearm(next)).toBe(0);
       }
     });
     if (typeof timer === 'number') throw new Error(`timerfd_create failed: errno ${timer}`);
+    rearm = (deadline) => timer.arm(deadline);
     const past = addon.monotonicNowNs() - 5_000_000n;
     deadlines.push(past);
     expect(timer.arm(past)).toBe(0);
