@@ -1,5 +1,6 @@
 import type { GlobalDefs } from './GlobalDefs.js';
 import type { PassThroughKeyword } from './Common.js';
+import type { RouteSpec, RuleSpec } from './RoutingPolicy.js';
 import type { VirtualServer } from './VirtualServer.js';
 import type { VirtualServerGroup } from './VirtualServerGroup.js';
 import type { VrrpInstance } from './VrrpInstance.js';
@@ -17,6 +18,10 @@ export interface VigilConfig {
   readonly vrrpInstances: readonly VrrpInstance[];
   readonly virtualServerGroups: readonly VirtualServerGroup[];
   readonly virtualServers: readonly VirtualServer[];
-  /** Top-level blocks keepalived knows and Vigil does not act on (static_routes, track_file ...). */
+  /** `static_routes`: installed when the VRRP side starts, removed when it stops, never put back (as keepalived 2.2.7). */
+  readonly staticRoutes: readonly RouteSpec[];
+  /** `static_rules`: as `staticRoutes`. */
+  readonly staticRules: readonly RuleSpec[];
+  /** Top-level blocks keepalived knows and Vigil does not act on (static_ipaddress, track_file ...). */
   readonly passThrough: readonly PassThroughKeyword[];
 }

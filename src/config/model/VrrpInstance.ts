@@ -1,5 +1,6 @@
 import type { SourcePos } from '../SourcePos.js';
-import type { AddressFamily, IpAddress, PassThroughKeyword, RawLine, ScriptCommand, WeightedRef } from './Common.js';
+import type { AddressFamily, IpAddress, PassThroughKeyword, ScriptCommand, WeightedRef } from './Common.js';
+import type { RouteSpec, RuleSpec } from './RoutingPolicy.js';
 
 export type VrrpState = 'MASTER' | 'BACKUP';
 
@@ -58,8 +59,10 @@ export interface VrrpInstance {
   readonly authentication: VrrpAuthentication | null;
   readonly virtualIpAddresses: readonly VirtualIpAddress[];
   readonly virtualIpAddressesExcluded: readonly VirtualIpAddress[];
-  readonly virtualRoutes: readonly RawLine[];
-  readonly virtualRules: readonly RawLine[];
+  /** Installed after the VIPs on becoming MASTER, removed before them on leaving it. */
+  readonly virtualRoutes: readonly RouteSpec[];
+  /** Installed after the routes, removed before them (keepalived's order). */
+  readonly virtualRules: readonly RuleSpec[];
   readonly unicastSrcIp: IpAddress | null;
   readonly unicastPeers: readonly UnicastPeer[];
   readonly mcastSrcIp: IpAddress | null;

@@ -9,6 +9,10 @@ import { buildVrrpScript } from './buildVrrpScript.js';
 import { buildVrrpSyncGroup } from './buildVrrpSyncGroup.js';
 import { DiagnosticSink } from './ModelDiagnostics.js';
 import { walkBlock, type KeywordRules } from './KeywordRules.js';
+import type { RouteSpec, RuleSpec } from './RoutingPolicy.js';
+import { readRoute } from './RouteText.js';
+import { RulePreferences } from './RulePreferences.js';
+import { readRule } from './RuleText.js';
 import type { VigilConfig } from './VigilConfig.js';
 
 /** Top-level statements sorted by kind, in file order. */
@@ -19,6 +23,8 @@ interface TopLevel {
   instances: Statement[];
   vsGroups: Statement[];
   virtualServers: Statement[];
+  staticRoutes: Statement[];
+  staticRules: Statement[];
   passThrough: PassThroughKeyword[];
 }
 
@@ -37,11 +43,13 @@ export const TOP_RULES: KeywordRules<TopLevel> = {
   vrrp_instance: { ...named('instances'), usage: 'vrrp_instance NAME { ... }' },
   virtual_server_group: { ...named('vsGroups'), usage: 'virtual_server_group NAME { ... }' },
   virtual_server: { maxArgs: 3, block: 'required', repeatable: true, apply: (s, t) => t.virtualServers.push(s) },
+  static_routes: { block: 'required', repeatable: true, apply: (s, t) => t.staticRoutes.push(s) },
+  static_rules: { block: 'required', repeatable: true, apply: (s, t) => t.staticRules.push(s) },
 };
 
 /** Top-level keywords keepalived 2.2.7 knows that Vigil accepts without acting on them. */
 export const TOP_PASS_THROUGH: ReadonlySet<string> = new Set([
-  'static_ipaddress', 'static_routes', 'static_rules', 'track_group', 'garp_group', 'linkbeat_interfaces',
+  'static_ipaddress', 'track_group', 'garp_group', 'linkbeat_interfaces',
   'vrrp_track_process', 'vrrp_track_file', 'track_file', 'interface_up_down_delays', 'SSL', 'bfd_instance',
   'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time',
   'linkbeat_use_polling',
@@ -94,20 +102,36 @@ function uniqueByName<T extends { readonly name: string; readonly pos: Statement
  */
 export function buildConfigModel(statements: readonly Statement[]): BuiltModel {
   const sink = new DiagnosticSink();
-  const top: TopLevel = { global: [], scripts: [], syncGroups: [], instances: [], vsGroups: [], virtualServers: [], passThrough: [] };
+  const top: TopLevel = { global: [], scripts: [], syncGroups: [], instances: [], vsGroups: [], virtualServers: [], staticRoutes: [], staticRules: [], passThrough: [] };
   walkBlock(statements, TOP_RULES, top, sink, {
     blockName: 'the top level of the configuration',
     passThrough: TOP_PASS_THROUGH,
     onPassThrough: (p) => top.passThrough.push({ keyword: p.keyword.text, args: p.args.map((a) => a.text), pos: p.keyword.pos }),
   });
   const global = buildGlobalDefs(top.global, sink);
+  // Rules without a preference are numbered in file order across static_rules and every
+  // virtual_rules, so instances and static rules are built in the order they were written.
+  const preferences = new RulePreferences();
+  const staticRules: RuleSpec[] = [];
+  const instances = new Map<Statement, ReturnType<typeof buildVrrpInstance>>();
+  for (const s of statements) {
+    if (top.staticRules.includes(s)) {
+      for (const item of s.block?.statements ?? []) {
+        const rule = readRule(item, 'static_rules', sink);
+        if (rule) staticRules.push(preferences.complete(rule, 'static_rules', sink));
+      }
+    } else if (top.instances.includes(s)) instances.set(s, buildVrrpInstance(s, global, sink, preferences));
+  }
+  const staticRoutes: RouteSpec[] = top.staticRoutes.flatMap((s) => (s.block?.statements ?? []).map((item) => readRoute(item, 'static_routes', sink)).filter((r) => r !== null));
   const config: VigilConfig = {
     global,
     vrrpScripts: uniqueByName(top.scripts.map((s) => buildVrrpScript(s, sink)), 'vrrp_script', sink),
     vrrpSyncGroups: uniqueByName(top.syncGroups.map((s) => buildVrrpSyncGroup(s, sink)), 'vrrp_sync_group', sink),
-    vrrpInstances: uniqueByName(top.instances.map((s) => buildVrrpInstance(s, global, sink)), 'vrrp_instance', sink),
+    vrrpInstances: uniqueByName(top.instances.map((s) => instances.get(s) ?? null), 'vrrp_instance', sink),
     virtualServerGroups: uniqueByName(top.vsGroups.map((s) => buildVirtualServerGroup(s, sink)), 'virtual_server_group', sink),
     virtualServers: top.virtualServers.map((s) => buildVirtualServer(s, sink)).filter((v) => v !== null),
+    staticRoutes,
+    staticRules,
     passThrough: top.passThrough,
   };
   const namesOf = (list: readonly Statement[]) => new Set(list.map((s) => s.args[0]?.text).filter((n) => n !== undefined));

@@ -1,9 +1,13 @@
 import type { Statement, Word } from '../ConfigAst.js';
-import type { IpAddress, PassThroughKeyword, RawLine, ScriptCommand, WeightedRef } from './Common.js';
+import type { IpAddress, PassThroughKeyword, ScriptCommand, WeightedRef } from './Common.js';
 import type { GlobalDefs } from './GlobalDefs.js';
 import * as D from './KeepalivedDefaults.js';
 import type { DiagnosticSink } from './ModelDiagnostics.js';
 import { walkBlock, type KeywordRules } from './KeywordRules.js';
+import type { RouteSpec, RuleSpec } from './RoutingPolicy.js';
+import { readRoute } from './RouteText.js';
+import { RulePreferences } from './RulePreferences.js';
+import { readRule } from './RuleText.js';
 import { readNotify, readWeightedRefs } from './TrackReferences.js';
 import { readAddress, readChoice, readInteger, readOptionalBoolean, readSeconds, readText, wordText } from './ValueReaders.js';
 import { readUnicastPeer, readVirtualIpAddress } from './VirtualIpAddressText.js';
@@ -41,8 +45,10 @@ interface InstanceDraft {
   vips: VirtualIpAddress[];
   vipsWord: Word | null;
   evips: VirtualIpAddress[];
-  routes: RawLine[];
-  rules: RawLine[];
+  routes: RouteSpec[];
+  rules: RuleSpec[];
+  /** Shared by every rule list of the file: keepalived numbers rules without a preference across it. */
+  preferences: RulePreferences;
   unicastSrcIp: IpAddress | null;
   unicastPeers: UnicastPeer[];
   mcastSrcIp: IpAddress | null;
@@ -76,9 +82,6 @@ interface InstanceDraft {
   passThrough: PassThroughKeyword[];
 }
 
-function raw(item: Statement): RawLine {
-  return { words: [item.keyword.text, ...item.args.map((a) => a.text)], pos: item.keyword.pos };
-}
 
 function vipList(target: 'vips' | 'evips') {
   return {
@@ -241,8 +244,26 @@ export const INSTANCE_RULES: KeywordRules<InstanceDraft> = {
   },
   virtual_ipaddress: vipList('vips'),
   virtual_ipaddress_excluded: vipList('evips'),
-  virtual_routes: { block: 'required', repeatable: true, apply: (s, d) => d.routes.push(...(s.block?.statements ?? []).map(raw)) },
-  virtual_rules: { block: 'required', repeatable: true, apply: (s, d) => d.rules.push(...(s.block?.statements ?? []).map(raw)) },
+  virtual_routes: {
+    block: 'required',
+    repeatable: true,
+    apply: (s, d, sink) => {
+      for (const item of s.block?.statements ?? []) {
+        const route = readRoute(item, 'virtual_routes', sink);
+        if (route) d.routes.push(route);
+      }
+    },
+  },
+  virtual_rules: {
+    block: 'required',
+    repeatable: true,
+    apply: (s, d, sink) => {
+      for (const item of s.block?.statements ?? []) {
+        const rule = readRule(item, 'virtual_rules', sink);
+        if (rule) d.rules.push(d.preferences.complete(rule, 'virtual_rules', sink));
+      }
+    },
+  },
   unicast_src_ip: { minArgs: 1, apply: (s, d, sink) => (d.unicastSrcIp = readAddress(s, 0, sink)) },
   mcast_src_ip: { minArgs: 1, apply: (s, d, sink) => (d.mcastSrcIp = readAddress(s, 0, sink)) },
   unicast_peer: {
@@ -307,12 +328,12 @@ export const INSTANCE_RULES: KeywordRules<InstanceDraft> = {
 
 export const VRRP_INSTANCE_KEYWORDS: readonly string[] = Object.keys(INSTANCE_RULES);
 
-function newDraft(): InstanceDraft {
+function newDraft(preferences: RulePreferences): InstanceDraft {
   return {
     state: null, stateWord: null, interface: null, virtualRouterId: null, vridSeen: false, priority: null,
     priorityWord: null, advertInt: null, advertWord: null, version: null, versionWord: null, nopreempt: null,
     preemptDelay: null, preemptDelayWord: null, authentication: null, authWord: null, vips: [], vipsWord: null,
-    evips: [], routes: [], rules: [], unicastSrcIp: null, unicastPeers: [], mcastSrcIp: null, trackInterfaces: [],
+    evips: [], routes: [], rules: [], preferences, unicastSrcIp: null, unicastPeers: [], mcastSrcIp: null, trackInterfaces: [],
     trackScripts: [], notify: null, notifyMaster: null, notifyBackup: null, notifyFault: null, notifyStop: null,
     notifyMasterRxLowerPri: null, smtpAlert: null, garpMasterDelay: null, garpMasterRepeat: null,
     garpMasterRefresh: null, garpMasterRefreshRepeat: null, garpLowerPrioDelay: null, garpLowerPrioRepeat: null,
@@ -323,11 +344,16 @@ function newDraft(): InstanceDraft {
 }
 
 /** `vrrp_instance NAME { ... }` with defaults from keepalived and from `global_defs`. */
-export function buildVrrpInstance(stmt: Statement, global: GlobalDefs, sink: DiagnosticSink): VrrpInstance | null {
+export function buildVrrpInstance(
+  stmt: Statement,
+  global: GlobalDefs,
+  sink: DiagnosticSink,
+  preferences: RulePreferences = new RulePreferences(),
+): VrrpInstance | null {
   const nameWord = stmt.args[0];
   const name = nameWord ? wordText(nameWord, 'vrrp_instance', sink) : '';
   const where = `vrrp_instance ${name}`;
-  const d = newDraft();
+  const d = newDraft(preferences);
   walkBlock(stmt.block?.statements ?? [], INSTANCE_RULES, d, sink, {
     blockName: 'vrrp_instance',
     passThrough: INSTANCE_PASS_THROUGH,

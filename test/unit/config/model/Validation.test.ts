@@ -37,8 +37,8 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'unsupported-keyword note for known keepalived keywords Vigil ignores',
-    text: 'static_routes {\n  198.51.100.0/24 via 192.0.2.1\n}',
-    code: 'unsupported-keyword', severity: 'note', line: 1, col: 1, keyword: 'static_routes', hint: null,
+    text: 'use_pid_dir',
+    code: 'unsupported-keyword', severity: 'note', line: 1, col: 1, keyword: 'use_pid_dir', hint: null,
   },
   {
     name: 'deprecated-keyword (value still applies)',

@@ -105,8 +105,8 @@ vrrp_instance VI_1 {
       advertIntervalSeconds: 2,
       authentication: { type: 'PASS', password: '1111' },
       virtualIpAddressesExcluded: [{ address: '2001:db8::5', family: 'inet6', prefixLength: 64 }],
-      virtualRoutes: [{ words: ['198.51.100.0/24', 'via', '192.0.2.1', 'dev', 'eth0'] }],
-      virtualRules: [{ words: ['from', '192.0.2.0/24', 'table', '100'] }],
+      virtualRoutes: [{ destination: { address: '198.51.100.0', prefixLength: 24 }, via: '192.0.2.1', device: 'eth0' }],
+      virtualRules: [{ from: { address: '192.0.2.0', prefixLength: 24 }, table: 100, priority: 16384, priorityAssigned: true }],
       unicastSrcIp: { address: '192.0.2.10', family: 'inet' },
       unicastPeers: [
         { address: '192.0.2.11', minTtl: 250, maxTtl: 255 },
