@@ -120,9 +120,10 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac for IPv6 (VRRPv3): a macvlan 
 
   it('adverts from the vmac link-local with the virtual MAC, the VIP on the vmac, NAs with the virtual MAC; crash failover moves it; SIGTERM removes the macvlan', async () => {
     capture = await bed.capture('vmac6', CAPTURE_FILTER);
+    // One after the other: started together, d2's master-down timer may run out before d1's first advert.
     const d1 = vigil('d1', 150);
-    const d2 = vigil('d2', 100);
     await d1.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+    const d2 = vigil('d2', 100);
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     await waitVmacHolder(bed, 'd1');
 
@@ -176,8 +177,8 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac for IPv6 (VRRPv3): a macvlan 
   it('vmac_xmit_base: adverts leave from eth0 with its own MAC and link-local; the vmac gets no address, the VIP still sits on it', async () => {
     capture = await bed.capture('vmac6-xmit-base', CAPTURE_FILTER);
     const d1 = vigil('d1', 150, 'use_vmac\n    vmac_xmit_base');
-    const d2 = vigil('d2', 100, 'use_vmac\n    vmac_xmit_base');
     await d1.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+    const d2 = vigil('d2', 100, 'use_vmac\n    vmac_xmit_base');
     await d2.process.waitForOutput(/\(VI_1\) Entering BACKUP STATE/, { timeoutMs: WAIT_MS });
     await waitVmacHolder(bed, 'd1');
     expect(((await link(bed, 'd2', VMAC_NAME))?.addr_info ?? []).map((a) => a.local)).toEqual([]);
