@@ -12,11 +12,10 @@ import { ipvsDestKey, ipvsServiceDestKey, ipvsServiceKey } from './IpvsKey.js';
 import { SILENT_IPVS_LOG, type IpvsLog } from './IpvsLog.js';
 import type { IpvsTable, IpvsTimeouts } from './IpvsModel.js';
 import type { IpvsOperation } from './IpvsOperation.js';
-import { reconcileIpvs } from './IpvsReconciler.js';
-import { IpvsTableMirror } from './IpvsTableMirror.js';
-import type { IpvsOwnership } from './IpvsReconciler.js';
 import { serialiseIpvsOwnership } from './IpvsOwnershipRecord.js';
 import type { IpvsOwnershipPersistence } from './IpvsOwnershipStore.js';
+import { reconcileIpvs, type IpvsOwnership } from './IpvsReconciler.js';
+import { IpvsTableMirror } from './IpvsTableMirror.js';
 import { LvsSyncDaemonController, type SyncDaemonKernel, type VrrpRoleEvent, type VrrpRoleSource } from './LvsSyncDaemonController.js';
 
 /** What IpvsSync needs of the kernel; IpvsClient provides it, tests fake it. */
@@ -383,7 +382,7 @@ export class IpvsSync {
         this.recordedOwnership = serialiseIpvsOwnership(loaded.owned);
         return loaded.owned;
       case 'missing':
-        this.log.debug({ path: store.location }, `IPVS: no ownership record at ${store.location} (first run since boot)`);
+        this.log.debug({ path: store.location }, `IPVS: no ownership record at ${store.location} (none written since boot, or the previous run kept none)`);
         return null;
       case 'ignored':
         this.log.warn({ path: store.location, reason: loaded.reason }, `IPVS: ignoring the ownership record ${store.location}: ${loaded.reason}; entries not in the configuration are left alone`);
