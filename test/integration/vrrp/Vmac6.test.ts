@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAdvertFrame } from '../../../src/vrrp/codec/AdvertCodec.js';
 import { decodeNaFrame } from '../../../src/vrrp/codec/UnsolicitedNaCodec.js';
@@ -25,6 +28,23 @@ interface LinkJson {
   readonly inet6_addr_gen_mode?: string;
   readonly linkinfo?: { readonly info_kind?: string; readonly info_data?: { readonly mode?: string } };
   readonly addr_info?: readonly { readonly family?: string; readonly local?: string; readonly prefixlen?: number; readonly nodad?: boolean; readonly preferred_life_time?: number }[];
+}
+
+/** keepalived 2.2.7's frames for VRID 52 / priority 200 / 2001:db8::100 from 02:00:00:00:00:01 (test/fixtures/vmac). */
+interface Vmac6Frames {
+  readonly advert: string;
+  readonly priorityZero: string;
+  readonly na: string;
+}
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const KEEPALIVED_FRAMES = JSON.parse(readFileSync(resolve(REPO_ROOT, 'test/fixtures/vmac/vmac6-frames.json'), 'utf8')) as Vmac6Frames;
+
+/** The IPv6 flow label (low nibble of frame byte 15, bytes 16-17) comes from a per-boot hash: masked. */
+function maskFlowLabel(frameHex: string): string {
+  const b = Buffer.from(frameHex, 'hex');
+  b[15] = (b[15] ?? 0) & 0xf0;
+  b.fill(0, 16, 18);
+  return b.toString('hex');
 }
 
 /** keepalived logs to stderr, Vigil to stdout: read both. */
@@ -191,6 +211,29 @@ describe.skipIf(!support.ok && !mustRun)('use_vmac for IPv6 (VRRPv3): a macvlan 
     expect(seen.length).toBeGreaterThan(2);
     expect(seen.every((a) => a.mac === MAC.d1 && a.src === linkLocalOf(1))).toBe(true);
     expect(nasFrom(pcap, VMAC)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('on the wire: advert, priority-0 advert and NA from the vmac, byte for byte as keepalived 2.2.7 sends them (flow label masked)', async () => {
+    capture = await bed.capture('vmac6-bytes', CAPTURE_FILTER);
+    const d1 = bed.startVigil('d1', configText(instanceText({ priority: 200, vrid: VRID, version: 3, vip: `${VIP}/64`, extra: 'use_vmac' })));
+    await d1.process.waitForOutput(/\(VI_1\) Entering MASTER STATE/, { timeoutMs: WAIT_MS });
+    await waitVmacHolder(bed, 'd1');
+    await new Promise((r) => setTimeout(r, 2_500));
+    await bed.stop(d1);
+    const pcap = await capture.stop();
+    capture = undefined;
+    const frames = pcap.frames.map((f) => Buffer.from(f.data));
+    const ours = frames.filter((f) => f.subarray(6, 12).toString('hex') === VMAC.replaceAll(':', ''));
+    const priorityOf = (f: Buffer): number | undefined => {
+      const a = decodeAdvertFrame(f);
+      return a.ok ? a.advert.priority : undefined;
+    };
+    const advert = ours.find((f) => priorityOf(f) === 200);
+    const zero = ours.find((f) => priorityOf(f) === 0);
+    const na = ours.find((f) => decodeNaFrame(f).ok);
+    expect(advert !== undefined && maskFlowLabel(advert.toString('hex'))).toBe(maskFlowLabel(KEEPALIVED_FRAMES.advert));
+    expect(zero !== undefined && maskFlowLabel(zero.toString('hex'))).toBe(maskFlowLabel(KEEPALIVED_FRAMES.priorityZero));
+    expect(na?.toString('hex')).toBe(KEEPALIVED_FRAMES.na);
   });
 
   describe.skipIf(!HAVE_KEEPALIVED && !mustRun)('with keepalived 2.2.7 using use_vmac, VRRPv3 over IPv6', () => {
