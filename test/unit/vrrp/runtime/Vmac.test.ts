@@ -103,6 +103,8 @@ class FakeKernel {
   private nextIndex = 10;
   failCreateWith = 0;
   failAddressWith = 0;
+  /** The address monitor never reports added addresses (a lost notification). */
+  hideNewAddresses = false;
   /** Notifications are delivered after the ACK, as the monitor socket lags the request socket. */
   private pending: (() => void)[] = [];
 
@@ -188,7 +190,7 @@ class FakeKernel {
       flags: flags === undefined ? view.getUint8(2) : readU32(flags),
       preferred: cacheinfo === undefined ? undefined : new DataView(cacheinfo.buffer, cacheinfo.byteOffset).getUint32(0, true),
     });
-    this.pending.push(() => this.addresses.push(address(ifindex, text)));
+    if (!this.hideNewAddresses) this.pending.push(() => this.addresses.push(address(ifindex, text)));
     return 0;
   }
 
@@ -372,5 +374,26 @@ describe('VmacInterfaces: IPv6 vmacs as keepalived 2.2.7 makes them', () => {
     const created = await VmacInterfaces.create([PLAN6], ports(kernel));
     expect(!created.ok && created.errors.map((e) => e.code)).toEqual(['VRRP_VMAC_NO_LINK_LOCAL']);
     expect(kernel.requests).toEqual([]);
+  });
+
+  it('a leftover IPv6 vmac (a killed run) is replaced and set up again from scratch', async () => {
+    const kernel = new FakeKernel();
+    kernel.links.set('vrrp.52', link(5, 'vrrp.52', '00:00:5e:00:02:34'));
+    kernel.addresses.push(address(5, 'fe80::ff:fe00:1'));
+    const created = await VmacInterfaces.create([PLAN6], ports(kernel));
+    expect(created.ok).toBe(true);
+    const vmac = kernel.links.get('vrrp.52')!;
+    expect(vmac.ifindex).not.toBe(5);
+    expect(kernel.requests.map((r) => r.type)).toEqual([RTM_DELLINK, RTM_NEWLINK, RTM_NEWLINK, RTM_NEWLINK, RTM_NEWADDR]);
+    expect(kernel.addresses.filter((a) => a.ifindex === vmac.ifindex).map((a) => a.address)).toEqual(['fe80::ff:fe00:1']);
+  });
+
+  it('an address the monitor never reports is an error (the engine would have no source to send from)', async () => {
+    const kernel = new FakeKernel();
+    kernel.hideNewAddresses = true;
+    const created = await VmacInterfaces.create([PLAN6], { ...ports(kernel), appearTimeoutMs: 50 });
+    expect(created.ok).toBe(false);
+    if (created.ok) return;
+    expect(created.errors[0]?.message).toMatch(/address fe80::ff:fe00:1 did not show up on VMAC interface vrrp\.52/);
   });
 });
