@@ -10,6 +10,14 @@ export type RtnlErrorCode =
   | 'RTNL_ADDRESS_ADD_FAILED'
   /** The kernel refused to delete an address. */
   | 'RTNL_ADDRESS_DELETE_FAILED'
+  /** The kernel refused to add a route, or its interface is missing (details carry errno and the route). */
+  | 'RTNL_ROUTE_ADD_FAILED'
+  /** The kernel refused to delete a route. */
+  | 'RTNL_ROUTE_DELETE_FAILED'
+  /** The kernel refused to add a policy rule. */
+  | 'RTNL_RULE_ADD_FAILED'
+  /** The kernel refused to delete a policy rule. */
+  | 'RTNL_RULE_DELETE_FAILED'
   /** A dump ended with an error, or kept being interrupted. */
   | 'RTNL_DUMP_FAILED'
   /** The netlink socket could not be created, bound or subscribed. */

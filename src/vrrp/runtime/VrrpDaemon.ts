@@ -8,6 +8,8 @@ import { AddressMonitor } from '../../netlink/rtnl/AddressMonitor.js';
 import { LinkMonitor } from '../../netlink/rtnl/LinkMonitor.js';
 import { isLinkUsable } from '../../netlink/rtnl/LinkState.js';
 import { netlinkPackageTransport } from '../../netlink/rtnl/NetlinkPackageTransport.js';
+import { RoutingInstaller } from '../../netlink/rtnl/RoutingInstaller.js';
+import { RoutingMonitor } from '../../netlink/rtnl/RoutingMonitor.js';
 import { RtnlClient } from '../../netlink/rtnl/RtnlClient.js';
 import { VipInstaller } from '../../netlink/rtnl/VipInstaller.js';
 import { GarpSender } from '../io/GarpSender.js';
@@ -58,6 +60,7 @@ export class VrrpDaemon {
     readonly engine: VrrpEngine,
     private readonly links: LinkMonitor,
     private readonly addresses: AddressMonitor,
+    private readonly routingMonitor: RoutingMonitor,
     private readonly client: RtnlClient,
     vmacs: VmacInterfaces,
     private readonly vmacPorts: VmacPorts,
@@ -74,15 +77,19 @@ export class VrrpDaemon {
     const open = netlinkPackageTransport({ log });
     let links: LinkMonitor | undefined;
     let addresses: AddressMonitor | undefined;
+    let routing: RoutingMonitor | undefined;
     let client: RtnlClient | undefined;
     const cleanup = (): void => {
       links?.stop();
       addresses?.stop();
+      routing?.stop();
       client?.close();
     };
     try {
       links = await LinkMonitor.start({ open, log });
       addresses = await AddressMonitor.start({ open, log });
+      // Deleted virtual routes and rules are put back, as keepalived does: it watches them too.
+      routing = await RoutingMonitor.start({ open, log });
       client = RtnlClient.open({ open, log });
     } catch (e) {
       cleanup();
@@ -90,6 +97,7 @@ export class VrrpDaemon {
     }
     const linkMonitor = links;
     const addressMonitor = addresses;
+    const routingMonitor = routing;
     const rtnl = client;
     const users = ScriptUserTable.fromSystem();
     const userErrors: VigilError[] = [];
@@ -130,6 +138,7 @@ export class VrrpDaemon {
         createWakeup: (onWake) => new SystemTimerWakeup(SYSTEM_MONOTONIC_CLOCK, onWake),
         openTransport: (request) => (request.family === 'ipv4' ? Ipv4AdvertTransport.open(request) : Ipv6AdvertTransport.open(request)),
         installer: new VipInstaller(client, linkMonitor),
+        routing: new RoutingInstaller(client, linkMonitor),
         openFrameSender: (ifname) => {
           const ifindex = linkMonitor.indexOf(ifname);
           return GarpSender.open({ ifname, ...(ifindex !== undefined ? { ifindex } : {}) });
@@ -160,8 +169,10 @@ export class VrrpDaemon {
       else engine.onAddressChange();
     });
     addresses.onError((error) => log.warn({ code: error.code }, `address monitor: ${error.message}`));
+    routingMonitor.onChange((change) => (change.kind === 'route-removed' ? engine.onRouteRemoved(change.route) : engine.onRuleRemoved(change.rule)));
+    routingMonitor.onError((error) => log.warn({ code: error.code }, `routing monitor: ${error.message}`));
 
-    const daemon = new VrrpDaemon(engine, linkMonitor, addresses, client, vmacs, vmacPorts, notifier, log, options.releaseVipsOnStop);
+    const daemon = new VrrpDaemon(engine, linkMonitor, addresses, routingMonitor, client, vmacs, vmacPorts, notifier, log, options.releaseVipsOnStop);
     engine.start();
     daemon.startRunners(runners);
     return { ok: true, daemon };
@@ -243,6 +254,7 @@ export class VrrpDaemon {
     if (this.releaseVipsOnStop) for (const vmacs of [...this.vmacSets].reverse()) await vmacs.remove();
     this.links.stop();
     this.addresses.stop();
+    this.routingMonitor.stop();
     this.client.close();
     if (!(await this.notifier.drain(NOTIFY_DRAIN_TIMEOUT_MS))) {
       this.log.warn({ reason: 'notify-timeout', pending: this.notifier.pending }, 'notify scripts still running at exit');

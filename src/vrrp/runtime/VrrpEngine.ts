@@ -30,7 +30,9 @@ import { ReceiveStats } from './ReceiveStats.js';
 import { receiverInstanceFromConfig } from './ReceiverInstanceMapping.js';
 import type { TimerWakeup } from './TimerWakeup.js';
 import { instanceVipsFromConfig, type InstanceVip } from './VipSpecMapping.js';
-import { VrrpInstanceRuntime, type InstanceNotifier, type InstanceTransition, type VipInstallerPort } from './VrrpInstanceRuntime.js';
+import { instanceRouteFromConfig, instanceRuleFromConfig, isSameRoute, isSameRule, type RemovedRoute, type RemovedRule } from './RoutingSpecMapping.js';
+import { StaticRouting } from './StaticRouting.js';
+import { VrrpInstanceRuntime, type InstanceNotifier, type InstanceTransition, type RoutingInstallerPort, type VipInstallerPort } from './VrrpInstanceRuntime.js';
 import type { VrrpLog } from './VrrpLog.js';
 import { planVrrpReload, type InstanceReloadAction, type VrrpReloadPlan } from './VrrpReloadPlan.js';
 import type { VrrpReloadResult, VrrpReloadSummary } from './VrrpReloadResult.js';
@@ -46,6 +48,8 @@ export interface VrrpEnginePorts {
   readonly createWakeup: (onWake: () => void) => TimerWakeup;
   readonly openTransport: AdvertTransportOpener;
   readonly installer: VipInstallerPort;
+  /** Installs `virtual_routes`/`virtual_rules` and `static_routes`/`static_rules`. */
+  readonly routing: RoutingInstallerPort;
   readonly openFrameSender: (ifname: string) => FrameSender;
   readonly interfaces: InterfaceView;
   readonly notifier: InstanceNotifier & GroupNotifier;
@@ -145,6 +149,7 @@ export class VrrpEngine {
   private stopping = false;
   private reloading = false;
   private readonly releaseVips: boolean;
+  private readonly staticRouting: StaticRouting;
 
   private constructor(
     config: VigilConfig,
@@ -156,6 +161,7 @@ export class VrrpEngine {
     this.wakeup = ports.createWakeup(() => this.runDueTimers());
     this.sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     this.spacing = announcementSpacing(config);
+    this.staticRouting = new StaticRouting(ports.routing, ports.log);
     for (const script of config.vrrpScripts) this.scriptStatus.set(script.name, initialScriptStatus(script));
   }
 
@@ -200,7 +206,13 @@ export class VrrpEngine {
     if (this.started) return;
     this.started = true;
     for (const entry of this.transports.values()) this.subscribe(entry);
-    for (const runtime of this.runtimes.values()) runtime.releaseLeftoverVips(this.vipsPresent(runtime));
+    // keepalived installs static routes and rules before any instance starts.
+    const staticsInstalled = this.staticRouting.install(this.running.staticRoutes, this.running.staticRules);
+    for (const runtime of this.runtimes.values()) {
+      runtime.waitFor('wait for static routes', staticsInstalled);
+      runtime.releaseLeftoverRouting();
+      runtime.releaseLeftoverVips(this.vipsPresent(runtime));
+    }
     this.initialize([...this.runtimes.values()], this.ports.clock.nowMs);
   }
 
@@ -312,8 +324,15 @@ export class VrrpEngine {
     }
 
     const additions: { runtime: VrrpInstanceRuntime; added: InstanceVip[] }[] = [];
+    const routingInstalls: ((after: Promise<unknown>) => void)[] = [];
+    removals.push(this.staticRouting.replace(next.staticRoutes, next.staticRules));
     for (const { runtime, instance, action } of kept) {
       runtime.adoptConfig(instance);
+      if (action.kind === 'updated' && action.routesChanged) {
+        const change = runtime.replaceRouting(instance.virtualRoutes.map(instanceRouteFromConfig), instance.virtualRules.map(instanceRuleFromConfig));
+        removals.push(change.removal);
+        routingInstalls.push(change.install);
+      }
       if (action.kind !== 'updated' || (action.vips === null && action.priority === null)) continue;
       const spec = instanceSpecFromConfig(instance, runtime.addressing.source);
       this.deliver(runtime.name, { type: 'reconfigure', basePriority: spec.basePriority, vips: spec.vips }, now);
@@ -324,6 +343,7 @@ export class VrrpEngine {
     }
     const removalsDone = Promise.all(removals);
     for (const { runtime, added } of additions) runtime.installAddedVips(added, removalsDone);
+    for (const install of routingInstalls) install(removalsDone);
 
     for (const action of plan.syncGroups) {
       const group = next.vrrpSyncGroups.find((g) => g.name === action.name);
@@ -466,6 +486,25 @@ export class VrrpEngine {
     }
   }
 
+  /** A route disappeared (RTM_DELROUTE): a master puts back its tracked virtual route. */
+  onRouteRemoved(removed: RemovedRoute): void {
+    if (this.stopping) return;
+    const ifindexOf = (name: string): number | undefined => this.ports.interfaces.indexOf(name);
+    for (const runtime of this.runtimes.values()) {
+      if (!runtime.holdingVips) continue;
+      for (const route of runtime.routes) if (isSameRoute(route, removed, ifindexOf)) runtime.restoreRoute(route);
+    }
+  }
+
+  /** A policy rule disappeared (RTM_DELRULE): a master puts back its tracked virtual rule. */
+  onRuleRemoved(removed: RemovedRule): void {
+    if (this.stopping) return;
+    for (const runtime of this.runtimes.values()) {
+      if (!runtime.holdingVips) continue;
+      for (const rule of runtime.rules) if (isSameRule(rule, removed)) runtime.restoreRule(rule);
+    }
+  }
+
   // --- outputs and queries ------------------------------------------------------------------
 
   onTransition(listener: TransitionListener): () => void {
@@ -532,7 +571,11 @@ export class VrrpEngine {
     this.wakeup.close();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
-      this.idle().then(() => true),
+      // keepalived removes static rules and routes once the instances have stopped, -V or not.
+      this.idle().then(async () => {
+        await this.staticRouting.remove();
+        return true;
+      }),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       }),
@@ -565,6 +608,9 @@ export class VrrpEngine {
       vips: p.vips,
       transport,
       installer: this.ports.installer,
+      routes: p.instance.virtualRoutes.map(instanceRouteFromConfig),
+      rules: p.instance.virtualRules.map(instanceRuleFromConfig),
+      routing: this.ports.routing,
       announcer,
       notifier: this.ports.notifier,
       log: this.ports.log,

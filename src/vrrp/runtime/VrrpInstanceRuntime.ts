@@ -1,4 +1,5 @@
 import type { VrrpInstance } from '../../config/model/VrrpInstance.js';
+import type { RoutingInstaller, RoutingOutcome } from '../../netlink/rtnl/RoutingInstaller.js';
 import type { VipInstaller, VipOutcome } from '../../netlink/rtnl/VipInstaller.js';
 import type { Action } from '../fsm/Action.js';
 import type { VrrpInstanceMachine } from '../fsm/VrrpInstanceMachine.js';
@@ -10,11 +11,15 @@ import type { InstanceAddressing } from './InstanceAddressing.js';
 import { advertFields, type AdvertTemplate } from './OutgoingAdvertFields.js';
 import { SerialTaskQueue } from './SerialTaskQueue.js';
 import { ObservedMaster, type LastAdvert } from './ObservedMaster.js';
+import type { InstanceRoute, InstanceRule } from './RoutingSpecMapping.js';
 import type { InstanceVip } from './VipSpecMapping.js';
 import type { VrrpLog } from './VrrpLog.js';
 
 /** Adds and removes addresses: `VipInstaller` fits. */
 export type VipInstallerPort = Pick<VipInstaller, 'add' | 'remove'>;
+
+/** Adds and removes routes and policy rules: `RoutingInstaller` fits. */
+export type RoutingInstallerPort = Pick<RoutingInstaller, 'addRoutes' | 'removeRoutes' | 'addRules' | 'removeRules'>;
 
 /** Runs notify scripts: `NotifyDispatcher` fits. */
 export interface InstanceNotifier {
@@ -28,6 +33,10 @@ export interface InstanceRuntimeParts {
   readonly vips: readonly InstanceVip[];
   readonly transport: AdvertTransport;
   readonly installer: VipInstallerPort;
+  /** `virtual_routes` / `virtual_rules`, installed after the VIPs and removed before them. */
+  readonly routes: readonly InstanceRoute[];
+  readonly rules: readonly InstanceRule[];
+  readonly routing: RoutingInstallerPort;
   readonly announcer: AnnouncementSender;
   readonly notifier: InstanceNotifier;
   readonly log: VrrpLog;
@@ -59,6 +68,10 @@ export class VrrpInstanceRuntime {
   readonly addressing: InstanceAddressing;
   private currentConfig: VrrpInstance;
   private currentVips: readonly InstanceVip[];
+  private currentRoutes: readonly InstanceRoute[];
+  private currentRules: readonly InstanceRule[];
+  /** Routes and rules (by key) a reload added that wait for the reload's removals. */
+  private readonly pendingReloadRouting = new Set<string>();
   private transport: AdvertTransport;
   private template: AdvertTemplate;
   private readonly queue: SerialTaskQueue;
@@ -80,6 +93,8 @@ export class VrrpInstanceRuntime {
     this.machine = parts.machine;
     this.addressing = parts.addressing;
     this.currentVips = parts.vips;
+    this.currentRoutes = parts.routes;
+    this.currentRules = parts.rules;
     this.transport = parts.transport;
     this.template = {
       version: parts.config.version,
@@ -97,6 +112,16 @@ export class VrrpInstanceRuntime {
   /** Every VIP (`virtual_ipaddress` and `virtual_ipaddress_excluded`) to install while master. */
   get vips(): readonly InstanceVip[] {
     return this.currentVips;
+  }
+
+  /** `virtual_routes`, installed while master. */
+  get routes(): readonly InstanceRoute[] {
+    return this.currentRoutes;
+  }
+
+  /** `virtual_rules`, installed while master. */
+  get rules(): readonly InstanceRule[] {
+    return this.currentRules;
   }
 
   get state(): VrrpState {
@@ -155,6 +180,43 @@ export class VrrpInstanceRuntime {
       `(${this.name}) removing VIPs.`,
     );
     void this.queue.push('remove leftover VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(present.map((v) => v.spec))));
+  }
+
+  /**
+   * Deletes this instance's virtual rules and routes at start-up, whether or not a crashed
+   * run left them: keepalived 2.2.7 does the same ("removing Virtual Rules", "removing
+   * Virtual Routes" before its first state). Absent ones are not errors.
+   */
+  releaseLeftoverRouting(): void {
+    this.queueRoutingRemoval('remove leftover routes and rules', this.currentRoutes, this.currentRules, false);
+  }
+
+  /** A tracked route of ours was deleted from outside while master: put it back (keepalived does). */
+  restoreRoute(route: InstanceRoute): void {
+    if (!this.wantVips || route.noTrack || this.pendingReloadRouting.has(route.key)) return;
+    this.parts.log.warn(
+      { instance: this.name, vrid: this.config.virtualRouterId, route: route.text, reason: 'route-removed-externally' },
+      `(${this.name}) virtual route ${route.text} was removed while MASTER - putting it back`,
+    );
+    const generation = this.vipGeneration;
+    void this.queue.push('restore route', async () => {
+      if (generation !== this.vipGeneration || !this.wantVips) return;
+      this.checkRoutingOutcomes('add', await this.parts.routing.addRoutes([route.entry]));
+    });
+  }
+
+  /** A tracked rule of ours was deleted from outside while master: put it back. */
+  restoreRule(rule: InstanceRule): void {
+    if (!this.wantVips || rule.noTrack || this.pendingReloadRouting.has(rule.key)) return;
+    this.parts.log.warn(
+      { instance: this.name, vrid: this.config.virtualRouterId, rule: rule.text, reason: 'rule-removed-externally' },
+      `(${this.name}) virtual rule ${rule.text} was removed while MASTER - putting it back`,
+    );
+    const generation = this.vipGeneration;
+    void this.queue.push('restore rule', async () => {
+      if (generation !== this.vipGeneration || !this.wantVips) return;
+      this.checkRoutingOutcomes('add', await this.parts.routing.addRules([rule.request]));
+    });
   }
 
   /** Someone else deleted one of our VIPs while we hold them: put it back and announce it. */
@@ -253,6 +315,47 @@ export class VrrpInstanceRuntime {
     this.queueAnnouncement(this.machine.spec.garp.masterRepeat, added);
   }
 
+  /**
+   * Adopts a reload's `virtual_routes` / `virtual_rules`. While master, those no longer
+   * listed are removed at once (rules first, as keepalived) and the returned `install`
+   * adds the new ones once `after` has settled (every instance's removals, so a route
+   * moved between instances ends up present). A non-master just adopts the lists.
+   */
+  replaceRouting(routes: readonly InstanceRoute[], rules: readonly InstanceRule[]): { removal: Promise<void>; install: (after: Promise<unknown>) => void } {
+    const gone = <T extends { key: string }>(from: readonly T[], to: readonly T[]): T[] => from.filter((x) => !to.some((y) => y.key === x.key));
+    const removedRoutes = gone(this.currentRoutes, routes);
+    const removedRules = gone(this.currentRules, rules);
+    const addedRoutes = gone(routes, this.currentRoutes);
+    const addedRules = gone(rules, this.currentRules);
+    this.currentRoutes = routes;
+    this.currentRules = rules;
+    const nothing = { removal: Promise.resolve(), install: () => undefined };
+    if (!this.wantVips) return nothing;
+    const removal =
+      removedRoutes.length + removedRules.length > 0
+        ? this.queueRoutingRemoval('remove routes and rules (reload)', removedRoutes, removedRules, true)
+        : Promise.resolve();
+    if (addedRoutes.length + addedRules.length === 0) return { removal, install: () => undefined };
+    const generation = this.vipGeneration;
+    for (const x of [...addedRoutes, ...addedRules]) this.pendingReloadRouting.add(x.key);
+    return {
+      removal,
+      install: (after) => {
+        void this.queue.push('add routes and rules (reload)', async () => {
+          try {
+            await after;
+            if (generation !== this.vipGeneration || !this.wantVips) return;
+            this.parts.log.info({ instance: this.name, vrid: this.config.virtualRouterId, reason: 'reload' }, `(${this.name}) setting Virtual Routes and Rules added by reload.`);
+            if (addedRoutes.length > 0) this.checkRoutingOutcomes('add', await this.parts.routing.addRoutes(addedRoutes.map((r) => r.entry)));
+            if (addedRules.length > 0) this.checkRoutingOutcomes('add', await this.parts.routing.addRules(addedRules.map((r) => r.request)));
+          } finally {
+            for (const x of [...addedRoutes, ...addedRules]) this.pendingReloadRouting.delete(x.key);
+          }
+        });
+      },
+    };
+  }
+
   /** Stops any announcement still running or queued. */
   cancelAnnouncements(): void {
     this.vipGeneration++;
@@ -288,10 +391,13 @@ export class VrrpInstanceRuntime {
         this.wantVips = true;
         this.parts.log.info(fields, `(${this.name}) setting VIPs.`);
         void this.queue.push('add VIPs', async () => this.checkVipOutcomes('add', await this.parts.installer.add(this.vips.map((v) => v.spec))));
+        this.queueRoutingInstall();
         return;
       case 'remove-vips':
         this.wantVips = false;
         this.vipGeneration++;
+        // keepalived's order on leaving MASTER: rules, routes, then the VIPs they may depend on.
+        this.queueRoutingRemoval('remove routes and rules', this.currentRoutes, this.currentRules, true);
         this.parts.log.info(fields, `(${this.name}) removing VIPs.`);
         void this.queue.push('remove VIPs', async () => this.checkVipOutcomes('remove', await this.parts.installer.remove(this.vips.map((v) => v.spec))));
         return;
@@ -328,6 +434,43 @@ export class VrrpInstanceRuntime {
       void detached.finally(() => this.detached.delete(detached));
       return undefined;
     });
+  }
+
+  /** After the VIPs (a route's `src` or gateway may need them): routes, then rules, as keepalived. */
+  private queueRoutingInstall(): void {
+    const routes = this.currentRoutes;
+    const rules = this.currentRules;
+    const fields = { instance: this.name, vrid: this.config.virtualRouterId };
+    if (routes.length > 0) {
+      this.parts.log.info(fields, `(${this.name}) setting Virtual Routes`);
+      void this.queue.push('add routes', async () => this.checkRoutingOutcomes('add', await this.parts.routing.addRoutes(routes.map((r) => r.entry))));
+    }
+    if (rules.length > 0) {
+      this.parts.log.info(fields, `(${this.name}) setting Virtual Rules`);
+      void this.queue.push('add rules', async () => this.checkRoutingOutcomes('add', await this.parts.routing.addRules(rules.map((r) => r.request))));
+    }
+  }
+
+  private queueRoutingRemoval(label: string, routes: readonly InstanceRoute[], rules: readonly InstanceRule[], logged: boolean): Promise<void> {
+    const fields = { instance: this.name, vrid: this.config.virtualRouterId };
+    if (logged && rules.length > 0) this.parts.log.info(fields, `(${this.name}) removing Virtual Rules`);
+    if (logged && routes.length > 0) this.parts.log.info(fields, `(${this.name}) removing Virtual Routes`);
+    if (routes.length + rules.length === 0) return Promise.resolve();
+    return this.queue.push(label, async () => {
+      if (rules.length > 0) this.checkRoutingOutcomes('remove', await this.parts.routing.removeRules(rules.map((r) => r.request)));
+      if (routes.length > 0) this.checkRoutingOutcomes('remove', await this.parts.routing.removeRoutes(routes.map((r) => r.entry)));
+    });
+  }
+
+  private checkRoutingOutcomes(operation: 'add' | 'remove', outcomes: readonly RoutingOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.status === 'failed') {
+        this.parts.log.error(
+          { instance: this.name, entry: outcome.description, code: outcome.error.code, reason: `routing-${operation}-failed` },
+          `(${this.name}) ${outcome.error.message}`,
+        );
+      }
+    }
   }
 
   private checkVipOutcomes(operation: 'add' | 'remove', outcomes: readonly VipOutcome[]): void {

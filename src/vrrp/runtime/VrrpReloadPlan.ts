@@ -15,7 +15,7 @@ export interface VipListChange {
  * What a reload does to one `vrrp_instance`:
  * - `unchanged`: nothing (state, timers and VIPs carry over untouched);
  * - `updated`: changed in place, through the running machine and runtime: its VIP lists,
- *   its base priority (neither side 255), its notify scripts;
+ *   its virtual routes and rules, its base priority (neither side 255), its notify scripts;
  * - `restarted`: stopped as on shutdown and started again through Initialize;
  * - `added` / `removed`: started / stopped.
  */
@@ -26,7 +26,7 @@ export type InstanceReloadAction =
       readonly name: string;
       /** `virtual_ipaddress` / `virtual_ipaddress_excluded` changes; null when they are the same. */
       readonly vips: VipListChange | null;
-      /** `virtual_routes` / `virtual_rules` changed (kept in the model; Vigil installs neither). */
+      /** `virtual_routes` / `virtual_rules` changed: a master removes the old entries and adds the new ones in place. */
       readonly routesChanged: boolean;
       readonly priority: { readonly from: number; readonly to: number } | null;
       /** `notify*` / `smtp_alert` changed: the new commands run from the next transition on. */
@@ -62,7 +62,7 @@ type InstanceField = keyof VrrpInstance;
 
 /** Applied in place by replacing the VIP list (adverts, installer, announcements). */
 const VIP_FIELDS: readonly InstanceField[] = ['virtualIpAddresses', 'virtualIpAddressesExcluded'];
-/** Carried in the model only: adopting the new lines is all there is to do. */
+/** Applied in place by difference (a master removes the lines gone, then adds the new ones), like the VIPs. */
 const ROUTE_FIELDS: readonly InstanceField[] = ['virtualRoutes', 'virtualRules'];
 /** Read when a transition runs its scripts, so the new ones simply apply from then on. */
 const NOTIFY_FIELDS: readonly InstanceField[] = ['notify', 'notifyMaster', 'notifyBackup', 'notifyFault', 'notifyStop', 'notifyMasterRxLowerPri', 'smtpAlert'];

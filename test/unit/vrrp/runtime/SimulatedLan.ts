@@ -1,6 +1,9 @@
 import type { VigilError } from '../../../../src/core/VigilError.js';
 import type { VigilConfig } from '../../../../src/config/model/VigilConfig.js';
 import type { InterfaceAddress } from '../../../../src/netlink/rtnl/InterfaceAddress.js';
+import { describeRouteRequest } from '../../../../src/netlink/rtnl/RouteRequest.js';
+import type { RouteEntry, RoutingOutcome } from '../../../../src/netlink/rtnl/RoutingInstaller.js';
+import { describeRuleRequest, type RuleRequest } from '../../../../src/netlink/rtnl/RuleRequest.js';
 import type { VipOutcome } from '../../../../src/netlink/rtnl/VipInstaller.js';
 import type { VipSpec } from '../../../../src/netlink/rtnl/VipSpec.js';
 import { AF_INET, AF_INET6, IFA_F_SECONDARY, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE } from '../../../../src/netlink/rtnl/RtnetlinkConstants.js';
@@ -61,6 +64,11 @@ export class SimulatedHost implements InterfaceView {
   readonly frames: { at: number; ifname: string; frame: Buffer }[] = [];
   readonly notifications: NotifyCall[] = [];
   readonly installs: { at: number; op: 'add' | 'remove'; addresses: string[] }[] = [];
+  /** Every kernel change in order: `add vips ...`, `remove routes ...`, `add rules ...`. */
+  readonly kernelOps: string[] = [];
+  /** Routes and rules in the simulated kernel, as `ip route` / `ip rule` would describe them. */
+  readonly routesHeld = new Set<string>();
+  readonly rulesHeld = new Set<string>();
   readonly transports: SimulatedTransport[] = [];
   engine!: VrrpEngine;
   /** Cut off from the LAN: sends nothing, hears nothing (a crashed or unplugged box). */
@@ -113,6 +121,12 @@ export class SimulatedHost implements InterfaceView {
           return t;
         },
         installer: { add: (vips) => this.install('add', vips), remove: (vips) => this.install('remove', vips) },
+        routing: {
+          addRoutes: (routes) => Promise.resolve(this.route('add', routes)),
+          removeRoutes: (routes) => Promise.resolve(this.route('remove', routes)),
+          addRules: (rules) => Promise.resolve(this.rule('add', rules)),
+          removeRules: (rules) => Promise.resolve(this.rule('remove', rules)),
+        },
         openFrameSender: (ifname) => this.frameSender(ifname),
         interfaces: this,
         notifier: {
@@ -191,8 +205,63 @@ export class SimulatedHost implements InterfaceView {
     return this.log.filter((l) => pattern.test(l.message));
   }
 
+  /** Someone runs `ip route del` on a route: the engine hears of it as from the routing monitor. */
+  deleteRouteExternally(route: RouteEntry): void {
+    this.routesHeld.delete(describeRouteRequest({ ...route, ifindex: null }));
+    this.engine.onRouteRemoved({
+      family: route.family,
+      destination: route.destination.text,
+      prefixLength: route.prefixLength,
+      table: route.table,
+      protocol: route.protocol,
+      ifindex: route.ifname === null ? null : (this.indexOf(route.ifname) ?? null),
+      gateway: route.gateway?.text ?? null,
+      metric: route.metric ?? (route.family === AF_INET6 ? 1024 : null),
+    });
+  }
+
+  /** Someone runs `ip rule del` on a rule. */
+  deleteRuleExternally(rule: RuleRequest): void {
+    this.rulesHeld.delete(describeRuleRequest(rule));
+    this.engine.onRuleRemoved({
+      family: rule.family,
+      priority: rule.priority,
+      table: rule.table,
+      protocol: rule.protocol,
+      source: rule.source?.address.text ?? null,
+      sourceLength: rule.source?.prefixLength ?? 0,
+      destination: rule.destination?.address.text ?? null,
+      destinationLength: rule.destination?.prefixLength ?? 0,
+    });
+  }
+
+  private route(op: 'add' | 'remove', routes: readonly RouteEntry[]): RoutingOutcome[] {
+    const texts = routes.map((r) => describeRouteRequest({ ...r, ifindex: null }));
+    this.kernelOps.push(`${op} routes ${texts.join(', ')}`);
+    return texts.map((description) => {
+      const present = this.routesHeld.has(description);
+      if (op === 'add') this.routesHeld.add(description);
+      else this.routesHeld.delete(description);
+      const status = op === 'add' ? (present ? 'already-present' : 'added') : present ? 'removed' : 'already-absent';
+      return { description, status, retransmitted: false } as const;
+    });
+  }
+
+  private rule(op: 'add' | 'remove', rules: readonly RuleRequest[]): RoutingOutcome[] {
+    const texts = rules.map(describeRuleRequest);
+    this.kernelOps.push(`${op} rules ${texts.join(', ')}`);
+    return texts.map((description) => {
+      const present = this.rulesHeld.has(description);
+      if (op === 'add') this.rulesHeld.add(description);
+      else this.rulesHeld.delete(description);
+      const status = op === 'add' ? (present ? 'already-present' : 'added') : present ? 'removed' : 'already-absent';
+      return { description, status, retransmitted: false } as const;
+    });
+  }
+
   private async install(op: 'add' | 'remove', vips: readonly VipSpec[]): Promise<VipOutcome[]> {
     if (op === 'remove' && this.removalGate !== undefined) await this.removalGate;
+    this.kernelOps.push(`${op} vips ${vips.map((v) => v.address).join(', ')}`);
     this.installs.push({ at: this.clock.nowMs, op, addresses: vips.map((v) => v.address) });
     const outcomes: VipOutcome[] = [];
     for (const vip of vips) {
