@@ -44,7 +44,7 @@ export interface VmacPorts {
   readonly onAddressChange: (listener: () => void) => () => void;
   readonly sysctl: SysctlAccess;
   readonly log: VrrpLog;
-  /** How long to wait for the link monitor to see a new vmac (default 5 s). */
+  /** How long to wait for the monitors to see a new vmac and its address (default 5 s). */
   readonly appearTimeoutMs?: number;
 }
 
@@ -80,7 +80,8 @@ function ipv6DisableConf(ifname: string): string {
 /**
  * The macvlan interfaces of the `use_vmac` instances, as keepalived makes them
  * (vrrp_vmac.c netlink_link_add_vmac): mode private, the virtual router MAC, up, on the
- * instance's interface. Created before the engine opens its sockets, deleted after it
+ * instance's interface; an IPv6 one with addr_gen_mode none and its own address (see
+ * `vmacOwnAddress`). Created before the engine opens its sockets, deleted after it
  * stopped. A leftover with our name and the virtual MAC (a killed earlier run) is
  * replaced; an interface with our name and any other MAC is someone else's and an error.
  */
