@@ -194,7 +194,8 @@ export function readRoute(item: Statement, listKeyword: string, sink: Diagnostic
   if (!d.device && !noTrack) {
     noTrack = true;
     // keepalived: "Warning - cannot track route X with no interface specified, not tracking".
-    if (d.type === 'unicast') {
+    // Static routes are never put back anyway: no warning for them.
+    if (d.type === 'unicast' && listKeyword === 'virtual_routes') {
       sink.warning('missing-required', item.keyword, listKeyword, `route ${d.destinationWord.text} has no dev, so it is not tracked: deleted from outside, it stays deleted until the next transition to MASTER (as in keepalived)`, 'add dev IF to have it put back, or no_track to say so');
     }
   }

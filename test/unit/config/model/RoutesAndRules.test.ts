@@ -220,6 +220,12 @@ describe('static_routes / static_rules', () => {
     expect(model?.passThrough).toEqual([]);
   });
 
+  it('a static route without dev gets no tracking warning (static routes are never put back)', () => {
+    const { model, diagnostics } = buildFromText(`static_routes {\n  198.51.100.0/24 via 192.0.2.1\n}\n${instance('')}`);
+    expect(diagnostics).toEqual([]);
+    expect(model?.staticRoutes[0]).toMatchObject({ device: null, noTrack: true });
+  });
+
   it('report errors with static_routes as the keyword', () => {
     const { diagnostics } = buildFromText(`static_routes {\n  198.51.100.0/24 dev eth0 mtu 9000\n}\n${instance('')}`);
     expect(only(errors(diagnostics), 'unsupported-keyword')).toMatchObject({ keyword: 'static_routes', pos: { line: 2, col: 28 } });

@@ -105,11 +105,17 @@ describe('planVrrpReload', () => {
     expect(action(planVrrpReload(conf(vi({ priority: 255 })), conf(vi({ priority: 200 }))), 'VI_1')).toMatchObject({ kind: 'restarted' });
   });
 
-  it('applies notify script changes in place and treats virtual_routes as kept lines', () => {
+  it('applies notify script and virtual_routes changes in place', () => {
     const plan = planVrrpReload(conf(vi()), conf(vi({ extra: 'notify_master "/usr/local/bin/became-master"' })));
     expect(action(plan, 'VI_1')).toMatchObject({ kind: 'updated', notifyChanged: true, vips: null, priority: null });
     const routes = planVrrpReload(conf(vi()), conf(vi({ extra: 'virtual_routes {\n    192.0.2.0/24 dev eth0 table 10\n  }' })));
     expect(action(routes, 'VI_1')).toMatchObject({ kind: 'updated', routesChanged: true, notifyChanged: false });
+    const rule = 'virtual_rules {\n    from 192.0.2.100 table 10 priority 5\n  }';
+    const rules = planVrrpReload(conf(vi({ extra: rule })), conf(vi({ extra: rule.replace('table 10', 'table 11') })));
+    expect(action(rules, 'VI_1')).toMatchObject({ kind: 'updated', routesChanged: true, vips: null });
+    // The same lines written elsewhere in the file (other positions) are no change.
+    const moved = planVrrpReload(conf(vi({ extra: rule })), conf(vi({ extra: `\n\n  ${rule}` })));
+    expect(action(moved, 'VI_1')).toMatchObject({ kind: 'unchanged' });
   });
 
   it('restarts an instance for anything the machine or its sockets are built from, naming the fields', () => {
