@@ -923,7 +923,7 @@ function describeReloadAction(action: InstanceReloadAction): string {
       if (action.vips !== null) parts.push(`virtual addresses changed (+${action.vips.added.length} -${action.vips.removed.length})`);
       if (action.priority !== null) parts.push(`priority changed from ${action.priority.from} to ${action.priority.to}`);
       if (action.notifyChanged) parts.push('notify scripts changed');
-      if (action.routesChanged) parts.push('virtual routes/rules changed (kept, not installed by Vigil)');
+      if (action.routesChanged) parts.push('virtual routes/rules changed');
       return parts.join(', ');
     }
   }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasNetnsSupport, runCommand, waitFor } from '../../support/netns/index.js';
 import { configText, DirectorBed, HAVE_KEEPALIVED, instanceText } from './DirectorBed.js';
@@ -150,6 +151,22 @@ describe.skipIf(!support.ok && !mustRun)('virtual_routes and virtual_rules on re
     await bed.waitSoleHolder(VIP, 'd2', HOSTS, WAIT_MS);
     await waitRouting(bed, 'd2', EXPECTED);
     expect(await routing(bed, 'd1')).toEqual(NONE);
+  });
+
+  it("a reload (SIGHUP) changes a master's routes and rules in place, without leaving MASTER", async () => {
+    const d1 = bed.startVigil('d1', config(150));
+    await bed.waitSoleHolder(VIP, 'd1', ['d1'], WAIT_MS);
+    await waitRouting(bed, 'd1', EXPECTED);
+    const changed = ROUTING.replace('198.51.100.0/24 via 192.0.2.254 dev eth0', '198.51.100.0/24 via 192.0.2.253 dev eth0').replace('table 100 priority 100', 'table 101 priority 100');
+    writeFileSync(d1.configFile, configText(instanceText({ priority: 150, extra: changed })));
+    d1.process.signal('SIGHUP');
+    await d1.process.waitForOutput(/\(VI_1\) reload: virtual routes\/rules changed/, { timeoutMs: WAIT_MS });
+    await waitRouting(bed, 'd1', {
+      routes: EXPECTED.routes.map((r) => r.replace('198.51.100.0/24 via 192.0.2.254', '198.51.100.0/24 via 192.0.2.253')),
+      rules: EXPECTED.rules.map((r) => r.replace('100 from 192.0.2.100 lookup 100', '100 from 192.0.2.100 lookup 101')),
+    });
+    expect(d1.process.stdout.match(/Entering MASTER STATE/g)).toHaveLength(1);
+    expect(await bed.holders(VIP, ['d1'])).toEqual(['d1']);
   });
 
   it.skipIf(!HAVE_KEEPALIVED)('leaves the same routes and rules as keepalived 2.2.7 on the same configuration, and none after stopping', async () => {
