@@ -1,7 +1,11 @@
-// rtnetlink for Vigil: virtual IPs on and off interfaces, link and address tracking
+// rtnetlink for Vigil: virtual IPs, routes and rules on and off, link, address and route tracking
 // that survives lost notifications (ENOBUFS). See README.md beside this file.
 export { VipInstaller, type VipOutcome } from './VipInstaller.js';
 export { resolveVip, type VipSpec, type InterfaceDirectory, type VipResolution } from './VipSpec.js';
+export { RoutingInstaller, type RouteEntry, type RoutingOutcome } from './RoutingInstaller.js';
+export { RoutingMonitor, type RoutingChange } from './RoutingMonitor.js';
+export { describeRouteRequest, type RouteRequest } from './RouteRequest.js';
+export { describeRuleRequest, type RuleRequest } from './RuleRequest.js';
 export { RtnlClient, type RtnlClientOptions, type DumpRequest } from './RtnlClient.js';
 export { InterfaceSnapshot } from './InterfaceSnapshot.js';
 export { LinkMonitor } from './LinkMonitor.js';
