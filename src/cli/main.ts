@@ -52,7 +52,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo)
       return runConfigConvert(cmd.file, cmd.to, cmd.options, io);
     case 'subcommand':
       if (cmd.name === 'ipvs') {
-        const defaults = { configFile: cmd.options.configFile, json: cmd.options.json, ...(cmd.options.configId !== undefined && { configId: cmd.options.configId }) };
+        const defaults = {
+          configFile: cmd.options.configFile,
+          json: cmd.options.json,
+          pidFile: cmd.options.pidFile,
+          ...(cmd.options.configId !== undefined && { configId: cmd.options.configId }),
+        };
         return runIpvsCommand(cmd.args, io, defaults);
       }
       if (cmd.name === 'lab') return runLabCommand(cmd.args, io);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatDiagnosticLine } from '../../config/Diagnostic.js';
 import { modelFromParsed, type LoadedConfig } from '../../config/loadConfig.js';
@@ -17,6 +17,9 @@ import { parseOptions } from './configTest.js';
 
 /** The daemon could not start (sockets, interfaces, pid file) or failed while running. */
 export const EXIT_RUNTIME_FAILURE = 1;
+
+/** Where `ip netns add` binds named network namespaces (iproute2's NETNS_RUN_DIR). */
+const NETNS_RUN_DIR = '/run/netns';
 
 /** After a graceful stop the process should end by itself; this catches a handle left open. */
 const EXIT_FALLBACK_MS = 3_000;
@@ -58,6 +61,17 @@ export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise
     return 0;
   }
 
+  // net_namespace: the children run inside it; like keepalived, Vigil does not create it.
+  const namespace = config.netNamespace;
+  if (namespace !== null && !existsSync(join(NETNS_RUN_DIR, namespace.name))) {
+    log.error(
+      { reason: 'netns-missing', netns: namespace.name, file: namespace.pos.file, line: namespace.pos.line },
+      `Unable to set network namespace ${namespace.name}: ${join(NETNS_RUN_DIR, namespace.name)} does not exist (create it with 'ip netns add ${namespace.name}') - exiting`,
+    );
+    return EXIT_RUNTIME_FAILURE;
+  }
+  if (namespace !== null) log.info({ netns: namespace.name }, `Running VRRP and checkers in network namespace ${namespace.name}`);
+
   const pid = PidFile.acquire(options.pidFile);
   if (!pid.ok) {
     log.error({ code: pid.error.code, path: options.pidFile }, pid.error.message);
@@ -67,7 +81,13 @@ export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise
   const metrics = new VigilMetrics({ version, nodeVersion: process.versions.node });
   let gaveUp: ((why: string) => void) | null = null;
   const gaveUpEarly: string[] = [];
-  const childBase = { logConsole: options.logConsole || Boolean(process.stdout.isTTY), logDetail: options.logDetail, dontReleaseVrrp: options.dontReleaseVrrp, dontReleaseIpvs: options.dontReleaseIpvs };
+  const childBase = {
+    logConsole: options.logConsole || Boolean(process.stdout.isTTY),
+    logDetail: options.logDetail,
+    dontReleaseVrrp: options.dontReleaseVrrp,
+    dontReleaseIpvs: options.dontReleaseIpvs,
+    runDir: dirname(options.pidFile),
+  };
   const started = await DaemonSupervisor.start({
     config,
     load,

@@ -1,3 +1,4 @@
+import type { SourcePos } from '../SourcePos.js';
 import type { GlobalDefs } from './GlobalDefs.js';
 import type { PassThroughKeyword } from './Common.js';
 import type { RouteSpec, RuleSpec } from './RoutingPolicy.js';
@@ -18,6 +19,11 @@ export interface VigilConfig {
   readonly vrrpInstances: readonly VrrpInstance[];
   readonly virtualServerGroups: readonly VirtualServerGroup[];
   readonly virtualServers: readonly VirtualServer[];
+  /**
+   * `net_namespace NAME` (top level): keepalived runs in the named network namespace
+   * (`/run/netns/NAME`); Vigil runs its children there. `null`: the current namespace.
+   */
+  readonly netNamespace: { readonly name: string; readonly pos: SourcePos } | null;
   /** `static_routes`: installed when the VRRP side starts, removed when it stops, never put back (as keepalived 2.2.7). */
   readonly staticRoutes: readonly RouteSpec[];
   /** `static_rules`: as `staticRoutes`. */

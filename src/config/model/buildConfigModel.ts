@@ -23,6 +23,7 @@ interface TopLevel {
   instances: Statement[];
   vsGroups: Statement[];
   virtualServers: Statement[];
+  netNamespace: Statement | null;
   staticRoutes: Statement[];
   staticRules: Statement[];
   passThrough: PassThroughKeyword[];
@@ -43,6 +44,8 @@ export const TOP_RULES: KeywordRules<TopLevel> = {
   vrrp_instance: { ...named('instances'), usage: 'vrrp_instance NAME { ... }' },
   virtual_server_group: { ...named('vsGroups'), usage: 'virtual_server_group NAME { ... }' },
   virtual_server: { maxArgs: 3, block: 'required', repeatable: true, apply: (s, t) => t.virtualServers.push(s) },
+  // keepalived global_parser.c: a root keyword; the name of a namespace under /run/netns.
+  net_namespace: { minArgs: 1, maxArgs: 1, usage: 'net_namespace NAME', apply: (s, t) => (t.netNamespace = s) },
   static_routes: { block: 'required', repeatable: true, apply: (s, t) => t.staticRoutes.push(s) },
   static_rules: { block: 'required', repeatable: true, apply: (s, t) => t.staticRules.push(s) },
 };
@@ -51,7 +54,7 @@ export const TOP_RULES: KeywordRules<TopLevel> = {
 export const TOP_PASS_THROUGH: ReadonlySet<string> = new Set([
   'static_ipaddress', 'track_group', 'garp_group', 'linkbeat_interfaces',
   'vrrp_track_process', 'vrrp_track_file', 'track_file', 'interface_up_down_delays', 'SSL', 'bfd_instance',
-  'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time',
+  'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time',
   'linkbeat_use_polling',
 ]);
 
@@ -95,6 +98,17 @@ function uniqueByName<T extends { readonly name: string; readonly pos: Statement
   return out;
 }
 
+/** A namespace name is a file name under /run/netns (iproute2 refuses '/' and the dot names). */
+function netNamespaceOf(stmt: Statement | null, sink: DiagnosticSink): VigilConfig['netNamespace'] {
+  const word = stmt?.args[0];
+  if (!stmt || !word) return null;
+  if (!/^[A-Za-z0-9_.-]{1,255}$/.test(word.text) || word.text === '.' || word.text === '..') {
+    sink.error('invalid-value', word, 'net_namespace', `'${word.text}' is not a network namespace name`, 'a name as `ip netns add` takes it: letters, digits, _ . -');
+    return null;
+  }
+  return { name: word.text, pos: stmt.keyword.pos };
+}
+
 /**
  * Builds the typed model from the parsed statements. Reports syntax-level problems of each block
  * (unknown keywords, bad values, missing settings); cross-references are checked by
@@ -102,7 +116,7 @@ function uniqueByName<T extends { readonly name: string; readonly pos: Statement
  */
 export function buildConfigModel(statements: readonly Statement[]): BuiltModel {
   const sink = new DiagnosticSink();
-  const top: TopLevel = { global: [], scripts: [], syncGroups: [], instances: [], vsGroups: [], virtualServers: [], staticRoutes: [], staticRules: [], passThrough: [] };
+  const top: TopLevel = { global: [], scripts: [], syncGroups: [], instances: [], vsGroups: [], virtualServers: [], netNamespace: null, staticRoutes: [], staticRules: [], passThrough: [] };
   walkBlock(statements, TOP_RULES, top, sink, {
     blockName: 'the top level of the configuration',
     passThrough: TOP_PASS_THROUGH,
@@ -130,6 +144,7 @@ export function buildConfigModel(statements: readonly Statement[]): BuiltModel {
     vrrpInstances: uniqueByName(top.instances.map((s) => instances.get(s) ?? null), 'vrrp_instance', sink),
     virtualServerGroups: uniqueByName(top.vsGroups.map((s) => buildVirtualServerGroup(s, sink)), 'virtual_server_group', sink),
     virtualServers: top.virtualServers.map((s) => buildVirtualServer(s, sink)).filter((v) => v !== null),
+    netNamespace: netNamespaceOf(top.netNamespace, sink),
     staticRoutes,
     staticRules,
     passThrough: top.passThrough,

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { CheckerSnapshot } from '../../checker/CheckerOutput.js';
 import { CheckerDaemon } from '../../checker/runtime/CheckerDaemon.js';
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
@@ -28,7 +27,8 @@ export async function startCheckerChild(
   let daemon: CheckerDaemon;
   try {
     // The run directory is the one of the child's pid file (`-c`, /run/vigil by default).
-    const ipvsOwnershipRecord = ipvsOwnershipPath(dirname(options.pidFile));
+    // Beside the control socket, where `vigil ipvs diff -p PIDFILE` looks for it.
+    const ipvsOwnershipRecord = ipvsOwnershipPath(options.runDir);
     daemon = await CheckerDaemon.start({ config, log, dontReleaseIpvs: options.dontReleaseIpvs, ipvsOwnershipRecord, carryOver, metrics });
   } catch (e) {
     const error = e as { code?: string; message?: string };

@@ -21,6 +21,8 @@ export interface ChildRunOptions {
   readonly dontReleaseIpvs: boolean;
   /** The child's own pid file (`-r` / `-c`). */
   readonly pidFile: string;
+  /** The parent's run directory (beside `-p`): control socket, state dump, IPVS ownership record. */
+  readonly runDir: string;
 }
 
 export interface ErrorRecord {

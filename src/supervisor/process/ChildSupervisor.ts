@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CheckerSnapshot } from '../../checker/CheckerOutput.js';
 import type { VigilConfig } from '../../config/model/VigilConfig.js';
@@ -160,12 +160,16 @@ export class ChildSupervisor {
     const env = { ...process.env };
     // Only the main process speaks to systemd (NotifyAccess): a child must not send READY.
     delete env['NOTIFY_SOCKET'];
-    const child = fork(this.opts.modulePath ?? CHILD_MAIN_PATH, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env,
-      execArgv: [],
-    });
+    const modulePath = this.opts.modulePath ?? CHILD_MAIN_PATH;
+    const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+    const namespace = this.opts.config().netNamespace;
+    // net_namespace: the whole child runs inside it (every thread, from its first
+    // instruction), as keepalived does: `ip netns exec` enters it and execs Node, which
+    // keeps the IPC channel's descriptor (NODE_CHANNEL_FD) across the exec.
+    const child =
+      namespace === null
+        ? fork(modulePath, [], { serialization: 'advanced', stdio, env, execArgv: [] })
+        : spawn('ip', ['netns', 'exec', namespace.name, process.execPath, modulePath], { serialization: 'advanced', stdio, env });
     this.child = child;
     this.startedAt = null;
     return new Promise<ChildStart>((resolve) => {

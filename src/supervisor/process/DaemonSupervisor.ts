@@ -146,6 +146,12 @@ export class DaemonSupervisor {
       log.error({ reason: 'config-invalid', errors }, `Reload refused: the new configuration has ${errors} error(s) - still running the previous one`);
       return { outcome: 'refused', message: `Configuration refused (${errors} error(s)); the running configuration is unchanged`, diagnostics: diagnostics.filter((_, i) => loaded.diagnostics[i]?.severity === 'error') };
     }
+    if (next.netNamespace?.name !== this.running.netNamespace?.name) {
+      // keepalived.conf(5): "the namespace cannot be changed on a configuration reload".
+      const message = `net_namespace cannot change on a reload (${this.running.netNamespace?.name ?? 'none'} -> ${next.netNamespace?.name ?? 'none'}): restart Vigil to move it`;
+      log.error({ reason: 'reload-refused' }, `Reload refused: ${message}`);
+      return { outcome: 'refused', message, diagnostics: [] };
+    }
     if (isDeepStrictEqual(withoutPositions(next), withoutPositions(this.running))) {
       this.running = next;
       log.info({ reason: 'reload' }, 'Reload: configuration unchanged');

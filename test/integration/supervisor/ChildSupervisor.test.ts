@@ -22,7 +22,7 @@ function supervisor(mode: string, opts: { respawn?: boolean; onGaveUp?: (why: st
   let config = { mode, record } as unknown as VigilConfig;
   const sup = new ChildSupervisor({
     role: 'checker',
-    runOptions: { logConsole: false, logDetail: false, dontReleaseVrrp: false, dontReleaseIpvs: false, pidFile: join(work, `c${serial}.pid`) },
+    runOptions: { logConsole: false, logDetail: false, dontReleaseVrrp: false, dontReleaseIpvs: false, pidFile: join(work, `c${serial}.pid`), runDir: work },
     config: () => config,
     log,
     respawn: opts.respawn ?? true,
