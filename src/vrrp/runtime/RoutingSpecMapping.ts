@@ -2,6 +2,7 @@ import type { IpPrefix, RouteSpec, RuleSpec } from '../../config/model/RoutingPo
 import { parseInetAddress, type InetAddress } from '../../netlink/rtnl/InetAddress.js';
 import { RTN_BLACKHOLE, RTN_PROHIBIT, RTN_UNICAST, RTN_UNREACHABLE } from '../../netlink/rtnl/RouteConstants.js';
 import type { RouteEntry } from '../../netlink/rtnl/RoutingInstaller.js';
+import type { KernelRoute, KernelRule } from '../../netlink/rtnl/RoutingMessageCodec.js';
 import type { RuleRequest } from '../../netlink/rtnl/RuleRequest.js';
 import { AF_INET, AF_INET6 } from '../../netlink/rtnl/RtnetlinkConstants.js';
 
@@ -77,18 +78,10 @@ function routeKey(e: RouteEntry): string {
 /**
  * The kernel's identity of a route, as a deletion notification carries it: table,
  * destination and prefix length, metric (IPv4 also matches tos and type, IPv6 the
- * gateway); what Vigil compares to see whether a deleted route is one of its own.
+ * gateway); what Vigil compares to see whether a deleted route is one of its own. The
+ * route's `type` is not compared.
  */
-export interface RemovedRoute {
-  readonly family: number;
-  readonly destination: string;
-  readonly prefixLength: number;
-  readonly table: number;
-  readonly protocol: number;
-  readonly ifindex: number | null;
-  readonly gateway: string | null;
-  readonly metric: number | null;
-}
+export type RemovedRoute = Omit<KernelRoute, 'type'>;
 
 export function isSameRoute(route: InstanceRoute, removed: RemovedRoute, ifindexOf: (name: string) => number | undefined): boolean {
   const e = route.entry;
@@ -102,16 +95,7 @@ export function isSameRoute(route: InstanceRoute, removed: RemovedRoute, ifindex
 }
 
 /** A deleted rule as its notification carries it. */
-export interface RemovedRule {
-  readonly family: number;
-  readonly priority: number;
-  readonly table: number;
-  readonly protocol: number;
-  readonly source: string | null;
-  readonly sourceLength: number;
-  readonly destination: string | null;
-  readonly destinationLength: number;
-}
+export type RemovedRule = KernelRule;
 
 export function isSameRule(rule: InstanceRule, removed: RemovedRule): boolean {
   const r = rule.request;
