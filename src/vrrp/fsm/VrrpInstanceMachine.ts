@@ -12,7 +12,7 @@ import {
 } from './InstanceSpec.js';
 import type { SyncGate } from './SyncGate.js';
 import type { TransitionReason, VrrpState } from './VrrpState.js';
-import { centisecondsToMs, masterDownIntervalUs, skewTimeUs, usToMsCeil } from './VrrpTimerMath.js';
+import { centisecondsToMs, masterDownIntervalUs, skewTimeUs, usToMs } from './VrrpTimerMath.js';
 
 /** A read-only view of an instance, for status output and the sync group. */
 export interface InstanceSnapshot {
@@ -232,7 +232,7 @@ export class VrrpInstanceMachine {
     if (advert.priority === 0) {
       // The master resigned: take over after Skew_Time.
       this.log('debug', `(${this.name}) Backup received priority 0 advertisement`, { from: advert.source, reason: 'priority-0-advert' });
-      this.arm('master-down', usToMsCeil(this.skewUs()));
+      this.arm('master-down', usToMs(this.skewUs()));
       this.timeoutReason = 'priority-0-advert';
       return;
     }
@@ -410,7 +410,7 @@ export class VrrpInstanceMachine {
       // Master_Down_Interval = n * interval + Skew_Time, so a new priority moves the running
       // timer by the change in Skew_Time (keepalived shifts `sands` the same way).
       const shiftUs = this.skewUs() - oldSkewUs;
-      this.arm('master-down', Math.max(0, Math.ceil(due - this.now + shiftUs / 1000)));
+      this.arm('master-down', Math.max(0, due - this.now + shiftUs / 1000));
     }
     // A Master carries the new priority in its next advert; keepalived sends none early.
   }
@@ -587,7 +587,7 @@ export class VrrpInstanceMachine {
   }
 
   private masterDownMs(): number {
-    return usToMsCeil(
+    return usToMs(
       masterDownIntervalUs(this.spec.version, this.effective, this.masterAdverIntervalCs, this.spec.downTimerAdverts),
     );
   }

@@ -12,9 +12,11 @@
  * product fits a uint32. The RFC's own integer centiseconds would truncate more (60.9375 cs →
  * 60 cs for priority 100 at 1 s); we follow keepalived so both daemons time out together.
  *
- * The machine's actions carry whole milliseconds (Node timers are millisecond timers); a
- * microsecond delay is rounded UP (`usToMsCeil`) so a timer never fires before the interval
- * the RFC requires.
+ * The machine's actions carry milliseconds with the microseconds kept as a fraction
+ * (`usToMs`): the VRRP child's wake-up is an absolute CLOCK_MONOTONIC timerfd deadline in
+ * nanoseconds, so 3609.375 ms is honoured as such instead of being rounded up to 3610 ms
+ * (0.625 ms of failover for VRRPv2 at priority 100). The setTimeout fallback rounds up
+ * itself, so no path fires before the interval the RFC requires.
  */
 
 export const MICROS_PER_SECOND = 1_000_000;
@@ -44,9 +46,9 @@ export function masterDownIntervalUs(
   return downTimerAdverts * masterAdverIntervalCs * MICROS_PER_CENTISECOND + skewTimeUs(version, priority, masterAdverIntervalCs);
 }
 
-/** Milliseconds for a timer action: rounded up so a timer never fires early. */
-export function usToMsCeil(us: number): number {
-  return Math.ceil(us / 1000);
+/** Milliseconds for a timer action, exact (a whole number of microseconds as a fraction). */
+export function usToMs(us: number): number {
+  return us / 1000;
 }
 
 export function centisecondsToMs(cs: number): number {

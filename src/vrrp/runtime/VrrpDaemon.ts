@@ -135,7 +135,7 @@ export class VrrpDaemon {
       config,
       {
         clock: SYSTEM_MONOTONIC_CLOCK,
-        createWakeup: (onWake) => new SystemTimerWakeup(SYSTEM_MONOTONIC_CLOCK, onWake),
+        createWakeup: (onWake) => new SystemTimerWakeup(SYSTEM_MONOTONIC_CLOCK, onWake, { log }),
         openTransport: (request) => (request.family === 'ipv4' ? Ipv4AdvertTransport.open(request) : Ipv6AdvertTransport.open(request)),
         installer: new VipInstaller(client, linkMonitor),
         routing: new RoutingInstaller(client, linkMonitor),

@@ -62,8 +62,8 @@ describe('VrrpInstanceMachine', () => {
       wantsMaster: false,
       faults: [],
       lastMaster: { address: '192.0.2.2', priority: 150 },
-      // 1500 + 3610 shifted by the skew change 609375 → 648437 µs (+39.062 ms) → 5150 (ceil).
-      timers: { 'master-down': 5150 },
+      // 1500 + 3609.375 shifted by the skew change 609375 → 648437 µs (+39.062 ms), exact.
+      timers: { 'master-down': expect.closeTo(1500 + 3609.375 + 39.062, 9) },
     });
     m.handle({ type: 'link', up: false }, 1700);
     m.handle({ type: 'tracker', kind: 'fault', source: 'chk_b', fault: true }, 1700);
@@ -76,13 +76,13 @@ describe('VrrpInstanceMachine', () => {
     const m2 = new VrrpInstanceMachine(v2);
     m2.handle({ type: 'startup' }, 0);
     const a2 = m2.handle(advert(150, { advertIntervalCs: 200 }), 100);
-    expect(ofType(a2, 'set-timer')).toEqual([{ type: 'set-timer', timer: 'master-down', delayMs: 3610 }]);
+    expect(ofType(a2, 'set-timer')).toEqual([{ type: 'set-timer', timer: 'master-down', delayMs: 3609.375 }]);
 
     const m3 = new VrrpInstanceMachine({ ...v2, version: 3 });
     m3.handle({ type: 'startup' }, 0);
     const a3 = m3.handle(advert(150, { version: 3, advertIntervalCs: 200 }), 100);
-    // 3 * 2 s + 156 * 200 * 625 / 16 µs (1_218_750) = 7_218_750 µs → 7219 ms.
-    expect(ofType(a3, 'set-timer')).toEqual([{ type: 'set-timer', timer: 'master-down', delayMs: 7219 }]);
+    // 3 * 2 s + 156 * 200 * 625 / 16 µs (1_218_750) = 7_218_750 µs → 7218.75 ms.
+    expect(ofType(a3, 'set-timer')).toEqual([{ type: 'set-timer', timer: 'master-down', delayMs: 7218.75 }]);
     expect(m3.snapshot().masterAdverIntervalCs).toBe(200);
   });
 

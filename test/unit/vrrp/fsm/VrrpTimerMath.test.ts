@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { masterDownIntervalUs, skewTimeUs, usToMsCeil } from '../../../../src/vrrp/fsm/VrrpTimerMath.js';
+import { masterDownIntervalUs, skewTimeUs, usToMs } from '../../../../src/vrrp/fsm/VrrpTimerMath.js';
 
 /*
  * Hand derivations (µs, truncating like keepalived's VRRP_TIMER_SKEW_CALC):
@@ -18,19 +18,19 @@ import { masterDownIntervalUs, skewTimeUs, usToMsCeil } from '../../../../src/vr
  *   p=254:   2 * 10 * 625 / 16 = 781.25    → 781     MDI = 300_781 → 301 ms
  *   p=255:   1 * 10 * 625 / 16 = 390.625   → 390     MDI = 300_390 → 301 ms
  */
-const cases: { version: 2 | 3; cs: number; priority: number; skew: number; mdi: number; mdiMs: number }[] = [
-  { version: 2, cs: 100, priority: 1, skew: 996_093, mdi: 3_996_093, mdiMs: 3997 },
-  { version: 2, cs: 100, priority: 100, skew: 609_375, mdi: 3_609_375, mdiMs: 3610 },
-  { version: 2, cs: 100, priority: 254, skew: 7_812, mdi: 3_007_812, mdiMs: 3008 },
-  { version: 2, cs: 100, priority: 255, skew: 3_906, mdi: 3_003_906, mdiMs: 3004 },
-  { version: 3, cs: 100, priority: 1, skew: 996_093, mdi: 3_996_093, mdiMs: 3997 },
-  { version: 3, cs: 100, priority: 100, skew: 609_375, mdi: 3_609_375, mdiMs: 3610 },
-  { version: 3, cs: 100, priority: 254, skew: 7_812, mdi: 3_007_812, mdiMs: 3008 },
-  { version: 3, cs: 100, priority: 255, skew: 3_906, mdi: 3_003_906, mdiMs: 3004 },
-  { version: 3, cs: 10, priority: 1, skew: 99_609, mdi: 399_609, mdiMs: 400 },
-  { version: 3, cs: 10, priority: 100, skew: 60_937, mdi: 360_937, mdiMs: 361 },
-  { version: 3, cs: 10, priority: 254, skew: 781, mdi: 300_781, mdiMs: 301 },
-  { version: 3, cs: 10, priority: 255, skew: 390, mdi: 300_390, mdiMs: 301 },
+const cases: { version: 2 | 3; cs: number; priority: number; skew: number; mdi: number }[] = [
+  { version: 2, cs: 100, priority: 1, skew: 996_093, mdi: 3_996_093 },
+  { version: 2, cs: 100, priority: 100, skew: 609_375, mdi: 3_609_375 },
+  { version: 2, cs: 100, priority: 254, skew: 7_812, mdi: 3_007_812 },
+  { version: 2, cs: 100, priority: 255, skew: 3_906, mdi: 3_003_906 },
+  { version: 3, cs: 100, priority: 1, skew: 996_093, mdi: 3_996_093 },
+  { version: 3, cs: 100, priority: 100, skew: 609_375, mdi: 3_609_375 },
+  { version: 3, cs: 100, priority: 254, skew: 7_812, mdi: 3_007_812 },
+  { version: 3, cs: 100, priority: 255, skew: 3_906, mdi: 3_003_906 },
+  { version: 3, cs: 10, priority: 1, skew: 99_609, mdi: 399_609 },
+  { version: 3, cs: 10, priority: 100, skew: 60_937, mdi: 360_937 },
+  { version: 3, cs: 10, priority: 254, skew: 781, mdi: 300_781 },
+  { version: 3, cs: 10, priority: 255, skew: 390, mdi: 300_390 },
 ];
 
 describe('VRRP timer arithmetic', () => {
@@ -38,7 +38,8 @@ describe('VRRP timer arithmetic', () => {
     it(`v${c.version} ${c.cs} cs priority ${c.priority}: skew ${c.skew} µs, Master_Down_Interval ${c.mdi} µs`, () => {
       expect(skewTimeUs(c.version, c.priority, c.cs)).toBe(c.skew);
       expect(masterDownIntervalUs(c.version, c.priority, c.cs)).toBe(c.mdi);
-      expect(usToMsCeil(masterDownIntervalUs(c.version, c.priority, c.cs))).toBe(c.mdiMs);
+      // The timer action carries the interval to the microsecond (the timerfd honours it).
+      expect(usToMs(masterDownIntervalUs(c.version, c.priority, c.cs)) * 1000).toBe(c.mdi);
     });
   }
 
@@ -59,10 +60,10 @@ describe('VRRP timer arithmetic', () => {
     expect(masterDownIntervalUs(2, 100, 100, 1)).toBe(1_609_375);
   });
 
-  it('rounds microseconds up to whole milliseconds, never down', () => {
-    expect(usToMsCeil(0)).toBe(0);
-    expect(usToMsCeil(1)).toBe(1);
-    expect(usToMsCeil(1000)).toBe(1);
-    expect(usToMsCeil(1001)).toBe(2);
+  it('keeps microseconds as a fraction of a millisecond, neither rounded up nor down', () => {
+    expect(usToMs(0)).toBe(0);
+    expect(usToMs(1)).toBe(0.001);
+    expect(usToMs(1000)).toBe(1);
+    expect(usToMs(3_609_375)).toBe(3609.375);
   });
 });
