@@ -19,7 +19,7 @@ function supervisor(mode: string, opts: { respawn?: boolean; onGaveUp?: (why: st
   const lines: string[] = [];
   const messages: ChildMessage[] = [];
   const log = createLogger({ console: false, detail: true, destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream, repeatLimit: null });
-  let config = { mode, record } as unknown as VigilConfig;
+  let config = { mode, record, netNamespace: null } as unknown as VigilConfig;
   const sup = new ChildSupervisor({
     role: 'checker',
     runOptions: { logConsole: false, logDetail: false, dontReleaseVrrp: false, dontReleaseIpvs: false, pidFile: join(work, `c${serial}.pid`), runDir: work },
@@ -36,7 +36,7 @@ function supervisor(mode: string, opts: { respawn?: boolean; onGaveUp?: (why: st
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as { pid: number; carryOver: unknown });
-  return { sup, lines, messages, starts, setMode: (m: string) => (config = { mode: m, record } as unknown as VigilConfig) };
+  return { sup, lines, messages, starts, setMode: (m: string) => (config = { mode: m, record, netNamespace: null } as unknown as VigilConfig) };
 }
 
 describe('ChildSupervisor with a real child process', () => {
@@ -46,7 +46,7 @@ describe('ChildSupervisor with a real child process', () => {
     expect(sup.status()).toMatchObject({ role: 'checker', running: true, restarts: 0, lastExit: null });
     const fresh = await sup.refreshStatus(5_000);
     expect(fresh).toMatchObject({ role: 'checker', checkers: { from: sup.pid, fresh: true } });
-    const reloaded = await sup.reload({ mode: 'next' } as unknown as VigilConfig);
+    const reloaded = await sup.reload({ mode: 'next', netNamespace: null } as unknown as VigilConfig);
     expect(reloaded).toEqual({ ok: true, summary: { changes: ['reloaded next'] } });
     expect(messages.some((m) => m.type === 'status')).toBe(true);
     await sup.stop(5_000);
