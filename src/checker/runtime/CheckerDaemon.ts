@@ -46,6 +46,11 @@ export interface CheckerDaemonOptions {
   /** Timers for IPVS drift repair and the stop bound (tests fire them by hand). */
   readonly timers?: NetlinkTimers;
   readonly driftRepairIntervalMs?: number;
+  /**
+   * How often to try IPVS again while the kernel has none (an operator may `modprobe ip_vs`
+   * after seeing the status); 0: never. Default 30 s.
+   */
+  readonly ipvsRetryIntervalMs?: number;
 }
 
 export interface CheckerReloadSummary {
@@ -69,6 +74,7 @@ export type CheckerReloadResult = { readonly ok: true; readonly summary: Checker
 export type CheckerIpvsStatus = IpvsSyncStatus | { readonly running: false; readonly unavailable: string };
 
 const DEFAULT_PROBE_WAIT_MS = 5000;
+const DEFAULT_IPVS_RETRY_MS = 30_000;
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 /** Texts of `a` not matched one-to-one in `b`. */
@@ -101,6 +107,9 @@ export class CheckerDaemon {
   private unsubscribers: (() => void)[] = [];
   private ipvs: CheckerIpvs | null = null;
   private presence: VirtualAddressPresence | null = null;
+  private ipvsRetryTimer: unknown = null;
+  /** The latest role of each VRRP instance, replayed to an IPVS sync that starts late. */
+  private readonly lastRoles = new Map<string, VrrpRoleEvent>();
   /** Reloads and the stop run one at a time, in order. */
   private tail: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | null = null;
@@ -139,6 +148,7 @@ export class CheckerDaemon {
 
   /** lvs_sync_daemon follows its VRRP instance (the VRRP child reports its role). */
   vrrpRoleChanged(event: VrrpRoleEvent): void {
+    this.lastRoles.set(event.instance, event);
     const ipvs = this.ipvs;
     if (ipvs === null || !ipvs.ok) return;
     ipvs.sync.vrrpRoleChanged(event).catch((e: unknown) => {
@@ -183,18 +193,60 @@ export class CheckerDaemon {
       this.log.info({ kept: carried.kept, fresh: carried.fresh, dropped: carried.dropped }, `Resuming ${carried.kept} real server(s) from the previous checker process's states (${carried.fresh} start fresh)`);
     }
     this.unsubscribers.push(this.followForIpvs(this.engine));
-    this.ipvs = await connectCheckerIpvs({
+    this.ipvs = await this.connectIpvs(this.log, this.options.carryOver != null);
+    if (!this.ipvs.ok) this.armIpvsRetry();
+  }
+
+  private connectIpvs(log: IpvsLog, adoptConfigured: boolean): Promise<CheckerIpvs> {
+    return connectCheckerIpvs({
       config: this.config,
       checker: this.ipvsFeed,
-      log: this.log,
+      log,
       dontReleaseIpvs: this.options.dontReleaseIpvs,
-      adoptConfigured: this.options.carryOver != null,
+      adoptConfigured,
       onPass: (pass) => this.options.metrics?.ipvsPass(pass),
       ...(this.options.ipvsOwnershipRecord !== undefined && { ownershipRecord: this.options.ipvsOwnershipRecord }),
       ...(this.options.ipvsClient !== undefined && { client: this.options.ipvsClient }),
       ...(this.options.timers !== undefined && { timers: this.options.timers }),
       ...(this.options.driftRepairIntervalMs !== undefined && { driftRepairIntervalMs: this.options.driftRepairIntervalMs }),
     });
+  }
+
+  private armIpvsRetry(): void {
+    const interval = this.options.ipvsRetryIntervalMs ?? DEFAULT_IPVS_RETRY_MS;
+    if (interval <= 0 || this.stopping !== null) return;
+    this.ipvsRetryTimer = this.timers.setTimeout(() => {
+      this.ipvsRetryTimer = null;
+      const run = this.tail.then(() => this.retryIpvs());
+      this.tail = run.catch(() => undefined);
+    }, interval);
+  }
+
+  /**
+   * One more try at IPVS. Its failure was logged once at start; a retry that fails again
+   * says so only at debug level. Once IPVS is there, the sync programs the current
+   * checker states, adopts the configured entries already in the kernel, and the VRRP roles
+   * seen meanwhile are replayed for lvs_sync_daemon.
+   */
+  private async retryIpvs(): Promise<void> {
+    if (this.stopping !== null || this.ipvs?.ok === true) return;
+    let retrying = true;
+    const log = this.log;
+    const retryLog: CheckerLog & IpvsLog = {
+      debug: (f, m) => log.debug(f, m),
+      info: (f, m) => log.info(f, m),
+      warn: (f, m) => log.warn(f, m),
+      error: (f, m) => (retrying ? log.debug(f, m) : log.error(f, m)),
+    };
+    const ipvs = await this.connectIpvs(retryLog, true);
+    retrying = false;
+    this.ipvs = ipvs;
+    if (!ipvs.ok) {
+      this.armIpvsRetry();
+      return;
+    }
+    log.info({ virtualServers: this.config.virtualServers.length }, 'IPVS: the kernel has IPVS now; programming the virtual servers');
+    for (const event of this.lastRoles.values()) this.vrrpRoleChanged(event);
   }
 
   private createEngine(config: VigilConfig): CheckerEngine {
@@ -285,6 +337,8 @@ export class CheckerDaemon {
   // ---- stop ----
 
   private async stopNow(): Promise<void> {
+    if (this.ipvsRetryTimer !== null) this.timers.clearTimeout(this.ipvsRetryTimer);
+    this.ipvsRetryTimer = null;
     const engineStopped = this.engine.stop({ probeWaitMs: this.options.probeWaitMs ?? DEFAULT_PROBE_WAIT_MS });
     const limit = this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     if (!(await this.settlesWithin(engineStopped, limit))) {

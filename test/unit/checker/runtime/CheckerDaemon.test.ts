@@ -7,6 +7,7 @@ import type { ProbeOutcome } from '../../../../src/checker/probe/ProbeOutcome.js
 import { parseIpvsOwnership } from '../../../../src/ipvs/IpvsOwnershipRecord.js';
 import { ipvsOwnershipPath } from '../../../../src/ipvs/IpvsOwnershipStore.js';
 import { FakeIpvsKernel } from '../../../../src/ipvs/testing/FakeIpvsKernel.js';
+import { fakeIpvsTransport } from '../../../../src/ipvs/testing/FakeIpvsTransport.js';
 import { configFrom } from '../support/ConfigFixture.js';
 import { FAIL, FakeAddresses, startBed, tableKeys } from './DaemonBed.js';
 
@@ -227,6 +228,36 @@ describe('CheckerDaemon', () => {
     bed.daemon.vrrpRoleChanged({ instance: 'VI_1', role: 'MASTER' });
     await bed.daemon.stop();
     expect(bed.passes).toEqual([]);
+  });
+
+  it('tries IPVS again every 30 s while the kernel has none, quietly, and programs it once it appears', async () => {
+    const kernel = new FakeIpvsKernel();
+    let loaded = false;
+    const withIpvs = fakeIpvsTransport(kernel).open;
+    const withoutIpvs = fakeIpvsTransport(kernel, { ipvsRegistered: false }).open;
+    const bed = await startBed(configFrom(WEB), { kernel, ipvsOpen: (...args) => (loaded ? withIpvs : withoutIpvs)(...args) });
+    expect(bed.daemon.ipvsStatus().running).toBe(false);
+    expect(bed.timers.delays()).toContain(30_000);
+    bed.daemon.vrrpRoleChanged({ instance: 'VI_1', role: 'MASTER' });
+
+    // Still no IPVS: tried again, logged at debug only, and armed once more.
+    expect(bed.timers.fire(30_000)).toBe(1);
+    await bed.settle();
+    expect(bed.daemon.ipvsStatus().running).toBe(false);
+    expect(bed.log.matching(/^error /)).toHaveLength(1);
+    expect(bed.log.matching(/^debug .*checkers keep running/)).toHaveLength(1);
+    expect(bed.timers.delays()).toContain(30_000);
+
+    // `modprobe ip_vs`: the next try programs the checkers' current states.
+    loaded = true;
+    bed.timers.fire(30_000);
+    await bed.settle();
+    expect(bed.daemon.ipvsStatus().running).toBe(true);
+    expect(bed.log.matching(/^info IPVS: the kernel has IPVS now/)).toHaveLength(1);
+    expect(tableKeys(kernel.table())).toEqual([SVC, RS2, RS3].sort());
+    expect(bed.timers.delays()).not.toContain(30_000);
+    await bed.daemon.stop();
+    expect(kernel.table()).toEqual([]);
   });
 
   it('stop releases its own entries and leaves foreign ones', async () => {

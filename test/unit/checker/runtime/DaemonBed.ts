@@ -11,6 +11,7 @@ import type { IpvsTable } from '../../../../src/ipvs/IpvsModel.js';
 import type { IpvsSyncPass } from '../../../../src/ipvs/IpvsSync.js';
 import { FakeIpvsKernel } from '../../../../src/ipvs/testing/FakeIpvsKernel.js';
 import { fakeIpvsTransport } from '../../../../src/ipvs/testing/FakeIpvsTransport.js';
+import type { NetlinkTransportOpener } from '../../../../src/ipvs/GenericNetlinkSocketTransport.js';
 import { ManualTimers } from '../../ipvs/support/ManualTimers.js';
 import { ScriptedRunner, testUsers, trustingInspector } from '../support/EngineHarness.js';
 
@@ -82,6 +83,8 @@ export interface BedOptions {
   readonly ipvsOwnershipRecord?: string;
   readonly addresses?: FakeAddresses;
   readonly probeWaitMs?: number;
+  /** Replaces the fake kernel's socket opener (a kernel whose IPVS appears later). */
+  readonly ipvsOpen?: NetlinkTransportOpener;
 }
 
 export interface DaemonBed {
@@ -123,7 +126,7 @@ export async function startBed(config: VigilConfig, options: BedOptions = {}): P
     ...(options.ipvsOwnershipRecord !== undefined && { ipvsOwnershipRecord: options.ipvsOwnershipRecord }),
     carryOver: options.carryOver ?? null,
     metrics: { checkerResult: (r) => results.push(r), ipvsPass: (p) => passes.push(p) },
-    ipvsClient: { open: fakeIpvsTransport(kernel, { ipvsRegistered: options.ipvsRegistered ?? true }).open },
+    ipvsClient: { open: options.ipvsOpen ?? fakeIpvsTransport(kernel, { ipvsRegistered: options.ipvsRegistered ?? true }).open },
     engineOptions: {
       clock: time,
       wakeup: time,
