@@ -43,6 +43,15 @@ export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise
     hupDuringStart = true;
   };
   process.on('SIGHUP', earlyHup);
+  // SIGTERM / SIGINT during start-up must not kill the parent by Node's default action
+  // (the children would then stop without it, and the exit status would be a signal): it is
+  // remembered, and Vigil stops gracefully as soon as it has started.
+  let stopDuringStart: NodeJS.Signals | null = null;
+  const earlyStop = (signal: NodeJS.Signals): void => {
+    stopDuringStart ??= signal;
+  };
+  process.on('SIGTERM', earlyStop);
+  process.on('SIGINT', earlyStop);
   const log = createLogger({ console: options.logConsole || Boolean(process.stdout.isTTY), detail: options.logDetail, proc: 'parent' });
   log.info({ configFile: options.configFile }, `Starting Vigil, reading ${options.configFile}`);
   const load = (): LoadedConfig => modelFromParsed(parseAnyConfigFile(options.configFile, parseOptions(options)));
@@ -143,7 +152,10 @@ export async function runDaemon(options: DaemonOptions, _io: CommandIo): Promise
   process.on('SIGHUP', onHup);
   if (hupDuringStart) onHup();
 
-  const reason = await waitForStop(log, (resolve) => {
+  // Signals are delivered from the event loop: nothing arrives between these two lines.
+  process.off('SIGTERM', earlyStop);
+  process.off('SIGINT', earlyStop);
+  const reason = await waitForStop(log, stopDuringStart, (resolve) => {
     gaveUp = (why) => resolve(why);
     for (const why of gaveUpEarly) resolve(why);
   });
@@ -176,8 +188,11 @@ function vigilVersion(): string {
   }
 }
 
-/** Resolves with the signal name on the first SIGTERM or SIGINT, or with the reason `other` gives. */
-function waitForStop(log: Logger, other: (resolve: (why: string) => void) => void): Promise<string> {
+/**
+ * Resolves with the signal name on the first SIGTERM or SIGINT (or at once with one that
+ * arrived during start-up), or with the reason `other` gives.
+ */
+function waitForStop(log: Logger, pending: NodeJS.Signals | null, other: (resolve: (why: string) => void) => void): Promise<string> {
   return new Promise((resolve) => {
     // Signal listeners do not keep Node running.
     const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -200,6 +215,11 @@ function waitForStop(log: Logger, other: (resolve: (why: string) => void) => voi
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (pending !== null) {
+      log.info({ signal: pending }, `Received ${pending} during start-up`);
+      finish(pending);
+      return;
+    }
     other((why) => {
       log.error({ reason: 'child-gave-up' }, `${why} - stopping Vigil`);
       finish(why);

@@ -153,6 +153,20 @@ describe.skipIf(!support.ok && !mustRun)('the daemon as a parent with children',
     expect(d1.process.stdout).toMatch(/VRRP child stopped/);
   });
 
+  it('SIGTERM during start-up is held until Vigil runs, then stops it gracefully (exit 0, nothing left)', async () => {
+    const d1 = start('d1', configText(instanceText({ priority: 150 })));
+    // Printed once the parent's signal handlers are in place, long before the children run.
+    await d1.process.waitForOutput(/Starting Vigil, reading/, { timeoutMs: WAIT_MS });
+    process.kill(d1.process.pid, 'SIGTERM');
+    const exit = await d1.process.exited;
+    expect(exit.code).toBe(0);
+    expect(d1.process.stdout).toMatch(/Received SIGTERM during start-up/);
+    expect(d1.process.stdout).toMatch(/Stopped Vigil/);
+    await waitFor(() => d1.process.groupIsEmpty(), { timeoutMs: WAIT_MS, description: 'no process left' });
+    expect(await bed.holders(VIP, ['d1'])).toEqual([]);
+    expect(existsSync(d1.pidFile)).toBe(false);
+  });
+
   it('kill -9 of the parent: the child notices and stops gracefully (children die with the parent)', async () => {
     const d1 = start('d1', configText(instanceText({ priority: 150 })));
     await bed.waitSoleHolder(VIP, 'd1', ['d1'], WAIT_MS);
